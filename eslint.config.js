@@ -1,0 +1,28 @@
+// Flat config: typescript-eslint's type-aware rules plus Pulumi's Output-in-template-literal rules.
+const js = require("@eslint/js");
+const tseslint = require("typescript-eslint");
+const pulumi = require("@pulumi/eslint-plugin");
+
+module.exports = tseslint.config(
+    { ignores: ["node_modules/", "test/nocobase-server/node_modules/", "test/nocobase-server/runtime/", ".tools/"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommendedTypeChecked,
+    {
+        languageOptions: {
+            parserOptions: { projectService: true, tsconfigRootDir: __dirname },
+        },
+        plugins: { "@pulumi": pulumi },
+        rules: {
+            "@pulumi/no-output-in-template-literal": "error",
+            "@pulumi/no-output-instance-in-template-literal": "error",
+            "@typescript-eslint/no-floating-promises": "error",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+        },
+    },
+    {
+        files: ["eslint.config.js"],
+        ...tseslint.configs.disableTypeChecked,
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly" } },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+);
