@@ -1,0 +1,74 @@
+/**
+ * The outputs a stack exports, as `pulumi stack output --json --show-secrets` prints them. The doctor and
+ * the NocoBase hand-over script read this shape; `index.ts` produces it.
+ */
+export interface StackOutputs {
+    /** Stack (environment) name. */
+    readonly environment: string;
+    readonly clientId: string;
+    readonly tenantId: string;
+    readonly applicationObjectId: string;
+    readonly servicePrincipalObjectId: string;
+    readonly displayName: string;
+    readonly signInAudience: string;
+    readonly redirectUris: readonly string[];
+    /** Whether the stack grants tenant-wide admin consent for the delegated scopes. */
+    readonly adminConsent: boolean;
+    /** The client secret; present with `--show-secrets`, otherwise the string "[secret]". */
+    readonly clientSecret: string;
+    readonly clientSecretKeyId: string;
+    /** RFC 3339 instant at which Microsoft stops accepting the secret. */
+    readonly clientSecretExpiresAt: string;
+    /** RFC 3339 instant after which the next `pulumi up` rotates the secret. */
+    readonly nextRotationAt: string;
+    /** Names of the NocoBase variables that receive the client ID and secret. */
+    readonly nocobaseClientIdVariable: string;
+    readonly nocobaseClientSecretVariable: string;
+    /** Base URL of NocoBase's HTTP API (ends in `/api`). */
+    readonly nocobaseApiUrl: string;
+}
+
+const STRING_FIELDS = [
+    "environment", "clientId", "tenantId", "applicationObjectId", "servicePrincipalObjectId", "displayName",
+    "signInAudience", "clientSecret", "clientSecretKeyId", "clientSecretExpiresAt", "nextRotationAt",
+    "nocobaseClientIdVariable", "nocobaseClientSecretVariable", "nocobaseApiUrl",
+] as const;
+
+/** The placeholder Pulumi prints for a secret output when `--show-secrets` was not given. */
+export const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
+
+/**
+ * Parses one environment's stack outputs. `source` names where the JSON came from (a file name or
+ * "stdin") and appears in errors. Errors never include the value of `clientSecret`.
+ */
+export function parseStackOutputs(json: string, source: string): StackOutputs {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(json);
+    } catch (err) {
+        throw new Error(`${source}: not JSON (${(err as Error).message}). ` +
+            "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>");
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw new Error(`${source}: expected a JSON object of stack outputs. ` +
+            "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>");
+    }
+    const record = parsed as Record<string, unknown>;
+    const missing: string[] = STRING_FIELDS.filter((k) => typeof record[k] !== "string" || record[k] === "");
+    if (!Array.isArray(record.redirectUris) || !record.redirectUris.every((u) => typeof u === "string")) {
+        missing.push("redirectUris");
+    }
+    if (typeof record.adminConsent !== "boolean") {
+        missing.push("adminConsent");
+    }
+    if (missing.length > 0) {
+        throw new Error(`${source}: missing or malformed stack outputs: ${missing.join(", ")}. ` +
+            "Export them with this project's program (pulumi up), then: " +
+            "pulumi stack output --json --show-secrets --stack <name> > <file>");
+    }
+    if (record.clientSecret === HIDDEN_SECRET_PLACEHOLDER) {
+        throw new Error(`${source}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}"). ` +
+            "Run pulumi stack output with --show-secrets.");
+    }
+    return record as unknown as StackOutputs;
+}
