@@ -1,0 +1,285 @@
+/**
+ * The stack's configuration, validated. `validateSettings` is pure: raw strings in (as stack config holds
+ * them), typed settings or a list of problems out. Every problem names the key, shows the bad value and
+ * gives the fix as a `pulumi config set` command.
+ */
+import { mailCallbackUris, NocobaseBaseUrl, parseNocobaseUrl, parseSubAppName } from "./redirect-uris";
+import { RotationPolicy } from "./secret-rotation";
+import {
+    audienceLimits, DEFAULT_SIGN_IN_AUDIENCE, isSignInAudience, SIGN_IN_AUDIENCES, SignInAudience,
+} from "./sign-in-audience";
+
+/** The project name, which is also the configuration namespace. */
+export const CONFIG_NAMESPACE = "nocobase-entra-mail";
+
+/** Defaults; Pulumi.yaml declares the same ones (a test keeps the two in step). */
+export const DEFAULTS = {
+    extraNocobaseUrls: [] as string[],
+    signInAudience: DEFAULT_SIGN_IN_AUDIENCE,
+    secretRotationDays: 90,
+    secretLifetimeDays: 180,
+    secretGeneration: 1,
+    grantAdminConsent: false,
+    owners: [] as string[],
+    nocobaseClientIdVariable: "MICROSOFT_EMAIL_CLIENT_ID",
+    nocobaseClientSecretVariable: "MICROSOFT_EMAIL_CLIENT_SECRET",
+} as const;
+
+/** Longest secret lifetime accepted: Microsoft's 24-month maximum for client secrets. */
+export const MAX_SECRET_LIFETIME_DAYS = 730;
+
+const CONFIG_KEYS = [
+    "nocobaseUrl", "nocobaseSubApp", "extraNocobaseUrls", "displayName", "signInAudience",
+    "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "owners",
+    "adoptApplicationObjectId", "nocobaseApiUrl", "nocobaseClientIdVariable", "nocobaseClientSecretVariable",
+] as const;
+
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** Stack configuration as Pulumi hands it over: strings (arrays as JSON), undefined when unset. */
+export type RawSettings = { readonly [K in ConfigKey]?: string } & {
+    /** Stack name, for the default display name. */
+    readonly stack: string;
+    /** Whether `nocobaseApiToken` is set; its value never reaches validation. */
+    readonly nocobaseApiTokenSet: boolean;
+};
+
+export interface NocobaseDelivery {
+    readonly apiUrl: string;
+    readonly clientIdVariable: string;
+    readonly clientSecretVariable: string;
+}
+
+export interface Settings {
+    readonly stack: string;
+    readonly nocobaseUrls: readonly NocobaseBaseUrl[];
+    readonly nocobaseSubApp: string | undefined;
+    readonly redirectUris: readonly string[];
+    readonly displayName: string;
+    readonly signInAudience: SignInAudience;
+    readonly rotation: RotationPolicy;
+    readonly grantAdminConsent: boolean;
+    readonly owners: readonly string[];
+    readonly adoptApplicationObjectId: string | undefined;
+    /** Where the stack writes the client ID and secret in NocoBase; undefined when no API token is set. */
+    readonly nocobase: NocobaseDelivery | undefined;
+    /** Variable names and API URL, known even without a token (for the manual hand-over). */
+    readonly nocobaseTarget: NocobaseDelivery;
+}
+
+export interface ConfigProblem {
+    readonly key: ConfigKey;
+    /** What is wrong, with the bad value quoted. */
+    readonly problem: string;
+    /** What to run or change. */
+    readonly fix: string;
+}
+
+export type Validated = { readonly ok: true; readonly settings: Settings } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOCOBASE_VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** `pulumi config set` for a key, as users type it. */
+export function configSet(key: ConfigKey | "nocobaseApiToken", example: string, flags = ""): string {
+    return `pulumi config set ${flags}${CONFIG_NAMESPACE}:${key} ${example}`;
+}
+
+function show(value: string): string {
+    return JSON.stringify(value);
+}
+
+/** Validates all configuration at once, so a user sees every problem in one run. */
+export function validateSettings(raw: RawSettings): Validated {
+    const problems: ConfigProblem[] = [];
+    const fail = (key: ConfigKey, problem: string, fix: string): undefined => {
+        problems.push({ key, problem, fix });
+        return undefined;
+    };
+    const text = (key: ConfigKey): string | undefined => {
+        const value = raw[key];
+        return value === undefined || value.trim() === "" ? undefined : value.trim();
+    };
+
+    const integer = (key: ConfigKey, fallback: number, min: number, example: string): number | undefined => {
+        const value = text(key);
+        if (value === undefined) {
+            return fallback;
+        }
+        const parsed = Number(value);
+        if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
+            return fail(key, `is ${show(value)}, not a whole number`, configSet(key, example));
+        }
+        if (parsed < min) {
+            return fail(key, `is ${parsed}; it must be at least ${min}`, configSet(key, example));
+        }
+        return parsed;
+    };
+
+    const stringList = (key: ConfigKey, example: string): string[] | undefined => {
+        const value = text(key);
+        if (value === undefined) {
+            return [];
+        }
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            return fail(key, `is ${show(value)}, not a list`, `pulumi config set --path '${CONFIG_NAMESPACE}:${key}[0]' ${example}`);
+        }
+        if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === "string")) {
+            return fail(key, `is ${show(value)}, not a list of strings`, `pulumi config set --path '${CONFIG_NAMESPACE}:${key}[0]' ${example}`);
+        }
+        return parsed;
+    };
+
+    const parseUrl = (key: ConfigKey, value: string, fix: string): NocobaseBaseUrl | undefined => {
+        const parsed = parseNocobaseUrl(value);
+        return parsed.ok ? parsed.value : fail(key, `${show(value)} ${parsed.problem}`, fix);
+    };
+
+    // Where NocoBase is.
+    const primaryText = text("nocobaseUrl");
+    const primary = primaryText === undefined
+        ? fail("nocobaseUrl", "is not set; it is the URL at which users open NocoBase", configSet("nocobaseUrl", "https://crm.example.com"))
+        : parseUrl("nocobaseUrl", primaryText, configSet("nocobaseUrl", "https://crm.example.com"));
+    const extras = (stringList("extraNocobaseUrls", "https://crm.example.org") ?? [])
+        .map((u, i) => parseUrl("extraNocobaseUrls", u,
+            `pulumi config set --path '${CONFIG_NAMESPACE}:extraNocobaseUrls[${i}]' https://crm.example.org`));
+    const subAppText = text("nocobaseSubApp");
+    let subApp: string | undefined;
+    if (subAppText !== undefined) {
+        const parsed = parseSubAppName(subAppText);
+        subApp = parsed.ok ? parsed.value
+            : fail("nocobaseSubApp", `${show(subAppText)} ${parsed.problem}`, configSet("nocobaseSubApp", "sales"));
+    }
+
+    // The registration.
+    const audienceText = text("signInAudience") ?? DEFAULTS.signInAudience;
+    const audience = isSignInAudience(audienceText) ? audienceText
+        : fail("signInAudience", `is ${show(audienceText)}; it must be one of ${SIGN_IN_AUDIENCES.join(", ")}`,
+            configSet("signInAudience", DEFAULTS.signInAudience));
+    const limits = audienceLimits(audience ?? DEFAULTS.signInAudience);
+    const displayName = text("displayName") ?? `NocoBase Email (${raw.stack})`;
+    if (displayName.length > limits.maxDisplayNameLength) {
+        fail("displayName", `${show(displayName)} has ${displayName.length} characters; Microsoft allows at most ` +
+            `${limits.maxDisplayNameLength} for the audience ${audience ?? DEFAULTS.signInAudience}`,
+            configSet("displayName", `"NocoBase Email (${raw.stack})"`));
+    }
+
+    const bases = [primary, ...extras].filter((b): b is NocobaseBaseUrl => b !== undefined);
+    const redirectUris = mailCallbackUris(bases, subApp);
+    if (redirectUris.length > limits.maxRedirectUris) {
+        fail("extraNocobaseUrls", `gives ${redirectUris.length} redirect URIs; Microsoft allows at most ${limits.maxRedirectUris}`,
+            "remove URLs from extraNocobaseUrls, or split the environments into several stacks");
+    }
+    for (const uri of redirectUris) {
+        if (uri.length > limits.maxRedirectUriLength) {
+            const key: ConfigKey = subApp !== undefined && subAppText !== undefined ? "nocobaseSubApp" : "nocobaseUrl";
+            fail(key, `gives the redirect URI ${show(uri)} of ${uri.length} characters; Microsoft allows at most ` +
+                `${limits.maxRedirectUriLength}`, "use a shorter NocoBase URL or sub-application name");
+        }
+    }
+
+    // The secret's schedule.
+    const rotationDays = integer("secretRotationDays", DEFAULTS.secretRotationDays, 1, "90");
+    const lifetimeDays = integer("secretLifetimeDays", DEFAULTS.secretLifetimeDays, 2, "180");
+    const generation = integer("secretGeneration", DEFAULTS.secretGeneration, 1, "2");
+    if (lifetimeDays !== undefined && lifetimeDays > MAX_SECRET_LIFETIME_DAYS) {
+        fail("secretLifetimeDays", `is ${lifetimeDays}; Microsoft allows client secrets of at most ` +
+            `${MAX_SECRET_LIFETIME_DAYS} days (24 months)`, configSet("secretLifetimeDays", "180"));
+    }
+    if (rotationDays !== undefined && lifetimeDays !== undefined && lifetimeDays <= rotationDays) {
+        fail("secretLifetimeDays", `is ${lifetimeDays}, not above secretRotationDays (${rotationDays}); a secret ` +
+            "must outlive its rotation period or NocoBase would hold an expired secret",
+            configSet("secretLifetimeDays", String(Math.min(rotationDays * 2, MAX_SECRET_LIFETIME_DAYS))));
+    }
+
+    // Consent and ownership.
+    const consentText = text("grantAdminConsent");
+    let grantAdminConsent: boolean | undefined = DEFAULTS.grantAdminConsent;
+    if (consentText !== undefined) {
+        grantAdminConsent = consentText === "true" ? true : consentText === "false" ? false
+            : fail("grantAdminConsent", `is ${show(consentText)}; it must be true or false`, configSet("grantAdminConsent", "true"));
+    }
+    const owners = stringList("owners", "00000000-0000-0000-0000-000000000000") ?? [];
+    owners.forEach((owner, i) => {
+        if (!GUID.test(owner)) {
+            fail("owners", `entry ${i} is ${show(owner)}, not an object ID (a GUID)`,
+                `pulumi config set --path '${CONFIG_NAMESPACE}:owners[${i}]' <object ID from: az ad user show --id <upn> --query id>`);
+        }
+    });
+    const adoptText = text("adoptApplicationObjectId");
+    if (adoptText !== undefined && !GUID.test(adoptText)) {
+        fail("adoptApplicationObjectId", `is ${show(adoptText)}, not an application object ID (a GUID)`,
+            configSet("adoptApplicationObjectId", "<Object ID from the app registration's Overview page>"));
+    }
+
+    // Hand-over to NocoBase.
+    const variable = (key: "nocobaseClientIdVariable" | "nocobaseClientSecretVariable"): string => {
+        const name = text(key) ?? DEFAULTS[key];
+        if (!NOCOBASE_VARIABLE_NAME.test(name)) {
+            fail(key, `is ${show(name)}; NocoBase variable names start with a letter and hold only letters, digits and _`,
+                configSet(key, DEFAULTS[key]));
+        }
+        return name;
+    };
+    const clientIdVariable = variable("nocobaseClientIdVariable");
+    const clientSecretVariable = variable("nocobaseClientSecretVariable");
+    if (clientIdVariable === clientSecretVariable) {
+        fail("nocobaseClientSecretVariable", `is ${show(clientSecretVariable)}, the same as nocobaseClientIdVariable`,
+            configSet("nocobaseClientSecretVariable", DEFAULTS.nocobaseClientSecretVariable));
+    }
+    const apiUrlText = text("nocobaseApiUrl");
+    let apiUrl = primary === undefined ? "" : `${primary.origin}${primary.publicPath}/api`;
+    if (apiUrlText !== undefined) {
+        apiUrl = parseApiUrl(apiUrlText) ?? fail("nocobaseApiUrl", `is ${show(apiUrlText)}; it must be the https URL ` +
+            "of NocoBase's API (http only for localhost), without credentials, query or fragment", configSet("nocobaseApiUrl", "https://crm.internal.example.com/api")) ?? "";
+    }
+
+    if (problems.length > 0 || primary === undefined || audience === undefined || rotationDays === undefined ||
+        lifetimeDays === undefined || generation === undefined || grantAdminConsent === undefined) {
+        return { ok: false, problems };
+    }
+    const nocobaseTarget = { apiUrl, clientIdVariable, clientSecretVariable };
+    return {
+        ok: true,
+        settings: {
+            stack: raw.stack,
+            nocobaseUrls: bases,
+            nocobaseSubApp: subApp,
+            redirectUris,
+            displayName,
+            signInAudience: audience,
+            rotation: { rotationDays, lifetimeDays, generation },
+            grantAdminConsent,
+            owners: [...new Set(owners.map((o) => o.toLowerCase()))],
+            adoptApplicationObjectId: adoptText?.toLowerCase(),
+            nocobase: raw.nocobaseApiTokenSet ? nocobaseTarget : undefined,
+            nocobaseTarget,
+        },
+    };
+}
+
+/** NocoBase's API URL, normalised without trailing slash; undefined when unusable. */
+function parseApiUrl(raw: string): string | undefined {
+    try {
+        const url = new URL(raw);
+        // The API token travels in a header, so plain http is refused except on the same machine.
+        const loopback = url.hostname === "localhost" || url.hostname === "127.0.0.1";
+        if ((url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) || url.search !== "" ||
+            url.hash !== "" || url.username !== "" || url.password !== "") {
+            return undefined;
+        }
+        return `${url.origin}${url.pathname.replace(/\/{2,}/g, "/").replace(/\/$/, "")}`;
+    } catch {
+        return undefined;
+    }
+}
+
+/** One message for all problems, in the order of the keys. */
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+    const lines = problems.map((p) => `  - ${CONFIG_NAMESPACE}:${p.key} ${p.problem}.\n    Fix: ${p.fix}`);
+    const noun = problems.length === 1 ? "problem" : "problems";
+    return `Stack configuration has ${problems.length} ${noun}; nothing was created or changed:\n${lines.join("\n")}`;
+}

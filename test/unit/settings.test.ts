@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { ConfigProblem, DEFAULTS, formatProblems, RawSettings, Settings, validateSettings } from "../../src/settings";
+
+const base: RawSettings = { stack: "dev", nocobaseApiTokenSet: false, nocobaseUrl: "https://crm.example.com" };
+
+function valid(raw: Partial<RawSettings>): Settings {
+    const result = validateSettings({ ...base, ...raw });
+    assert.ok(result.ok, result.ok ? "" : formatProblems(result.problems));
+    return result.settings;
+}
+
+function problems(raw: Partial<RawSettings>): readonly ConfigProblem[] {
+    const result = validateSettings({ ...base, ...raw });
+    assert.ok(!result.ok, "expected the configuration to be refused");
+    return result.problems;
+}
+
+function onlyProblem(raw: Partial<RawSettings>): ConfigProblem {
+    const found = problems(raw);
+    assert.equal(found.length, 1, formatProblems(found));
+    return found[0];
+}
+
+describe("settings defaults", () => {
+    it("applies every documented default", () => {
+        const s = valid({});
+        assert.equal(s.displayName, "NocoBase Email (dev)");
+        assert.equal(s.signInAudience, "AzureADandPersonalMicrosoftAccount");
+        assert.deepEqual(s.rotation, { rotationDays: 90, lifetimeDays: 180, generation: 1 });
+        assert.equal(s.grantAdminConsent, false);
+        assert.deepEqual(s.owners, []);
+        assert.deepEqual(s.redirectUris, ["https://crm.example.com/admin/settings/mail/oauth2"]);
+        assert.equal(s.nocobase, undefined);
+        assert.deepEqual(s.nocobaseTarget, {
+            apiUrl: "https://crm.example.com/api",
+            clientIdVariable: "MICROSOFT_EMAIL_CLIENT_ID",
+            clientSecretVariable: "MICROSOFT_EMAIL_CLIENT_SECRET",
+        });
+    });
+
+    it("treats empty strings as unset, as Pulumi.yaml's defaults do", () => {
+        const s = valid({ nocobaseSubApp: "", displayName: "", adoptApplicationObjectId: "", nocobaseApiUrl: "" });
+        assert.equal(s.nocobaseSubApp, undefined);
+        assert.equal(s.displayName, "NocoBase Email (dev)");
+        assert.equal(s.adoptApplicationObjectId, undefined);
+    });
+
+    it("matches the defaults declared in Pulumi.yaml", () => {
+        const project = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as
+            { config: Record<string, { default?: unknown; type: string }> };
+        for (const [key, value] of Object.entries(DEFAULTS)) {
+            assert.deepEqual(project.config[key]?.default, value, `Pulumi.yaml default of ${key}`);
+        }
+        for (const key of ["nocobaseSubApp", "displayName", "adoptApplicationObjectId", "nocobaseApiUrl"]) {
+            assert.equal(project.config[key]?.default, "", `Pulumi.yaml default of ${key} means unset`);
+        }
+        assert.equal(project.config.nocobaseUrl.default, undefined, "nocobaseUrl is required");
+    });
+
+    it("derives the NocoBase API URL from the public path and sets the hand-over when a token exists", () => {
+        const s = valid({ nocobaseUrl: "https://example.com/nocobase/", nocobaseApiTokenSet: true });
+        assert.deepEqual(s.nocobase, { apiUrl: "https://example.com/nocobase/api", clientIdVariable: "MICROSOFT_EMAIL_CLIENT_ID", clientSecretVariable: "MICROSOFT_EMAIL_CLIENT_SECRET" });
+    });
+
+    it("parses lists, numbers and booleans as stack config stores them", () => {
+        const s = valid({
+            extraNocobaseUrls: JSON.stringify(["https://b.example.com"]),
+            owners: JSON.stringify(["5F1C2A8E-3D4B-4C6A-9E7F-0A1B2C3D4E5F", "5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]),
+            secretRotationDays: "30", secretLifetimeDays: "60", secretGeneration: "3", grantAdminConsent: "true",
+            nocobaseSubApp: "sales",
+        });
+        assert.deepEqual(s.redirectUris, [
+            "https://crm.example.com/apps/sales/admin/settings/mail/oauth2",
+            "https://b.example.com/apps/sales/admin/settings/mail/oauth2",
+        ]);
+        assert.deepEqual(s.owners, ["5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]);
+        assert.deepEqual(s.rotation, { rotationDays: 30, lifetimeDays: 60, generation: 3 });
+        assert.equal(s.grantAdminConsent, true);
+    });
+});
+
+describe("settings refusals", () => {
+    const cases: Array<[string, Partial<RawSettings>, string, RegExp]> = [
+        ["a missing nocobaseUrl", { nocobaseUrl: undefined }, "nocobaseUrl", /pulumi config set nocobase-entra-mail:nocobaseUrl https:\/\//],
+        ["a malformed nocobaseUrl", { nocobaseUrl: "crm.example.com" }, "nocobaseUrl", /"crm\.example\.com" is not an absolute URL/],
+        ["http for a public host", { nocobaseUrl: "http://crm.example.com" }, "nocobaseUrl", /"http:\/\/crm\.example\.com" uses http/],
+        ["a query in an extra URL", { extraNocobaseUrls: '["https://b.example.com/?a=1"]' }, "extraNocobaseUrls", /extraNocobaseUrls\[0\]/],
+        ["a wildcard", { nocobaseUrl: "https://*.example.com" }, "nocobaseUrl", /wildcard/],
+        ["a bad sub-app name", { nocobaseSubApp: "sales/eu" }, "nocobaseSubApp", /"sales\/eu"/],
+        ["a lifetime not above the rotation", { secretRotationDays: "90", secretLifetimeDays: "90" }, "secretLifetimeDays", /not above secretRotationDays \(90\)[\s\S]*secretLifetimeDays 180/],
+        ["a lifetime beyond Microsoft's maximum", { secretLifetimeDays: "800" }, "secretLifetimeDays", /at most 730 days/],
+        ["a rotation period that is not a number", { secretRotationDays: "ninety" }, "secretRotationDays", /"ninety", not a whole number/],
+        ["a fractional generation", { secretGeneration: "1.5" }, "secretGeneration", /not a whole number/],
+        ["a zero rotation period", { secretRotationDays: "0" }, "secretRotationDays", /at least 1/],
+        ["an unknown audience", { signInAudience: "Everyone" }, "signInAudience", /"Everyone"; it must be one of AzureADMyOrg/],
+        ["a display name over the personal-account limit", { displayName: "x".repeat(91) }, "displayName", /at most 90/],
+        ["a non-boolean consent flag", { grantAdminConsent: "yes" }, "grantAdminConsent", /true or false/],
+        ["an owner that is not a GUID", { owners: '["alice@example.com"]' }, "owners", /"alice@example\.com", not an object ID/],
+        ["owners that are not a list", { owners: "alice" }, "owners", /not a list/],
+        ["an adopt ID that is not a GUID", { adoptApplicationObjectId: "my-app" }, "adoptApplicationObjectId", /"my-app"/],
+        ["a bad NocoBase variable name", { nocobaseClientIdVariable: "1-client" }, "nocobaseClientIdVariable", /"1-client"/],
+        ["the same variable for ID and secret", { nocobaseClientSecretVariable: "MICROSOFT_EMAIL_CLIENT_ID" }, "nocobaseClientSecretVariable", /same as nocobaseClientIdVariable/],
+        ["an http API URL off this machine", { nocobaseApiUrl: "http://nocobase.internal:13000/api" }, "nocobaseApiUrl", /http only for localhost/],
+    ];
+    for (const [what, raw, key, pattern] of cases) {
+        it(`refuses ${what}`, () => {
+            const p = onlyProblem(raw);
+            assert.equal(p.key, key);
+            assert.match(`${p.problem} Fix: ${p.fix}`, pattern);
+            assert.ok(p.fix.length > 10, "names a fix");
+        });
+    }
+
+    it("accepts a 120-character display name for an organisation-only audience", () => {
+        assert.equal(valid({ signInAudience: "AzureADMyOrg", displayName: "x".repeat(120) }).displayName.length, 120);
+        assert.equal(onlyProblem({ signInAudience: "AzureADMyOrg", displayName: "x".repeat(121) }).key, "displayName");
+    });
+
+    it("refuses more than 100 redirect URIs when personal accounts may sign in, and allows them for one organisation", () => {
+        const extra = JSON.stringify(Array.from({ length: 100 }, (_, i) => `https://h${i}.example.com`));
+        assert.match(onlyProblem({ extraNocobaseUrls: extra }).problem, /101 redirect URIs; Microsoft allows at most 100/);
+        assert.equal(valid({ extraNocobaseUrls: extra, signInAudience: "AzureADMyOrg" }).redirectUris.length, 101);
+    });
+
+    it("refuses a redirect URI longer than 256 characters", () => {
+        assert.match(onlyProblem({ nocobaseUrl: `https://example.com/${"p".repeat(220)}` }).problem, /at most 256/);
+    });
+
+    it("reports every problem in one message, each with its key and fix", () => {
+        const found = problems({ nocobaseUrl: "ftp://x", secretLifetimeDays: "10", signInAudience: "nobody" });
+        assert.deepEqual(found.map((p) => p.key).sort(), ["nocobaseUrl", "secretLifetimeDays", "signInAudience"]);
+        const message = formatProblems(found);
+        assert.match(message, /^Stack configuration has 3 problems; nothing was created or changed/);
+        assert.equal((message.match(/Fix: /g) ?? []).length, 3);
+    });
+});
