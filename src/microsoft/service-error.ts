@@ -1,0 +1,66 @@
+/**
+ * Failures of calls to Microsoft's services, phrased for the person running the command: which service,
+ * which operation, what happened, what to do. Never carries a secret or a token: messages are built from
+ * status codes, error codes and Microsoft's own error text, which holds neither.
+ */
+
+export type MicrosoftService = "Microsoft Graph" | "Microsoft identity platform";
+
+export interface MicrosoftServiceErrorDetails {
+    readonly service: MicrosoftService;
+    /** What we were doing, e.g. "read application 1234 (stack dev)". */
+    readonly operation: string;
+    /** HTTP status, or undefined when no response arrived (network, timeout). */
+    readonly status: number | undefined;
+    /** Graph's `error.code`, the token endpoint's `error`, or a local code such as "Timeout". */
+    readonly code: string;
+    /** Microsoft's explanation, or ours when there was no response. */
+    readonly detail: string;
+    /** What the user should do about it. */
+    readonly fix: string;
+    /** Graph's request id, for a support case. */
+    readonly requestId?: string;
+    /** `AADSTS` number from the identity platform, when it gave one. */
+    readonly aadsts?: number;
+}
+
+export class MicrosoftServiceError extends Error {
+    readonly details: MicrosoftServiceErrorDetails;
+
+    constructor(details: MicrosoftServiceErrorDetails) {
+        const status = details.status === undefined ? "no response" : `HTTP ${details.status}`;
+        const request = details.requestId ? ` [request-id ${details.requestId}]` : "";
+        super(`${details.service}: ${details.operation} failed (${status}, ${details.code}): ${details.detail}${request}. ` +
+            `Fix: ${details.fix}`);
+        this.name = "MicrosoftServiceError";
+        this.details = details;
+    }
+}
+
+/** The fix to suggest for a Graph failure, by status and code. */
+export function graphFix(status: number | undefined, code: string): string {
+    if (status === undefined) {
+        return code === "Timeout"
+            ? "check the network path to Microsoft Graph (proxy, firewall) and retry; raise --timeout-seconds on slow links"
+            : "check the network path to Microsoft Graph (DNS, proxy, firewall, GRAPH_BASE_URL) and retry";
+    }
+    if (status === 401) {
+        return "sign in again (az login, or check AZURE_CLIENT_ID/AZURE_TENANT_ID and the federated credential) " +
+            "and make sure the token is for this Graph endpoint";
+    }
+    if (status === 403) {
+        return "grant the calling identity the Graph permission this operation needs " +
+            "(see docs/operations.md, 'Rights'), or make it an owner of the application";
+    }
+    if (status === 404) {
+        return "check the object ID in the stack outputs; if the object was just created, wait a minute and retry";
+    }
+    if (status === 429 || status === 503 || status === 504) {
+        return "Microsoft Graph is throttling or busy; retry later or lower --concurrency";
+    }
+    if (code === "TooManyAppPasswords") {
+        return "remove a client secret the stack does not manage (Entra admin center > App registrations > " +
+            "Certificates & secrets), then run pulumi up again";
+    }
+    return "read Microsoft's message above; correct the request or the directory object and retry";
+}
