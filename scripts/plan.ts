@@ -3,21 +3,22 @@
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { renderPlan } from "../src/offline/plan-report";
-import { runProgram } from "../src/offline/program-runner";
-import { listStacks, readStackFile } from "../src/offline/stack-file";
+import { ProgramFailure, runProgram } from "../src/offline/program-runner";
+import { listStacks, readStackFile, STACKS_DIR } from "../src/offline/stack-file";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--at <ISO 8601 instant>]";
+const USAGE = "usage: npm run plan -- --stack <name> [--at <ISO 8601 instant>] [--stacks-dir <dir>]";
 
 async function main(): Promise<number> {
-    let values: { stack?: string; at?: string };
+    let values: { stack?: string; at?: string; "stacks-dir"?: string };
     try {
-        ({ values } = parseArgs({ options: { stack: { type: "string" }, at: { type: "string" } } }));
+        ({ values } = parseArgs({ options: { stack: { type: "string" }, at: { type: "string" }, "stacks-dir": { type: "string" } } }));
     } catch (err) {
         console.error(`${(err as Error).message}\n${USAGE}`);
         return 2;
     }
+    const stacksDir = values["stacks-dir"] ?? STACKS_DIR;
     if (values.stack === undefined) {
-        console.error(`${USAGE}\nstacks: ${listStacks().join(", ")}`);
+        console.error(`${USAGE}\nstacks: ${listStacks(stacksDir).join(", ")}`);
         return 2;
     }
     const now = values.at === undefined ? new Date() : new Date(values.at);
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
     }
     let stackFile;
     try {
-        stackFile = readStackFile(values.stack);
+        stackFile = readStackFile(values.stack, stacksDir);
     } catch (err) {
         console.error((err as Error).message);
         return 2;
@@ -37,8 +38,8 @@ async function main(): Promise<number> {
         console.log(renderPlan(values.stack, now, run));
         return 0;
     } catch (err) {
-        if (err instanceof pulumi.RunError) {
-            console.error(`OFFLINE PLAN for stack "${values.stack}": configuration error\n${err.message}`);
+        if (err instanceof ProgramFailure && pulumi.RunError.isInstance(err.error)) {
+            console.error(`OFFLINE PLAN for stack "${values.stack}": configuration error\n${err.error.message}`);
             return 1;
         }
         throw err;

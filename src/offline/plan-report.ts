@@ -5,7 +5,7 @@
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../microsoft-graph";
 import { DAY_MS } from "../secret-rotation";
 import { ProgramRun } from "./program-runner";
-import { MOCK_DEPLOYER, Registration } from "./recording-mocks";
+import { DYNAMIC_RESOURCE_PREFIX, MOCK_DEPLOYER, Registration } from "./recording-mocks";
 
 interface ResourceAccess { readonly id: string; readonly type: string }
 interface RequiredResourceAccess { readonly resourceAppId: string; readonly resourceAccesses: ResourceAccess[] }
@@ -79,7 +79,7 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun): string {
         lines.push("");
     }
 
-    const handover = run.registrations.find((r) => r.type.includes("dynamic") || r.type.includes("nocobase"));
+    const handover = run.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
     lines.push(handover === undefined
         ? `NocoBase hand-over        not configured (nocobaseApiToken unset): copy the outputs by hand or with ` +
           `npm run push-to-nocobase; variables ${String(out.nocobaseClientIdVariable)} and ${String(out.nocobaseClientSecretVariable)}`

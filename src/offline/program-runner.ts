@@ -30,7 +30,19 @@ export interface ProgramRunOptions {
     readonly now?: Date;
 }
 
-/** Runs the program; a configuration mistake rejects with the program's own `pulumi.RunError`. */
+/** The program threw while being evaluated; `error` is its own error (a `pulumi.RunError` for config mistakes). */
+export class ProgramFailure extends Error {
+    constructor(
+        public readonly error: Error,
+        public readonly registrations: readonly Registration[],
+        public readonly invokes: readonly InvokeRecord[],
+    ) {
+        super(error.message);
+        this.name = "ProgramFailure";
+    }
+}
+
+/** Runs the program; rejects with a `ProgramFailure` when the program throws. */
 export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false);
@@ -48,6 +60,8 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
     try {
         delete require.cache[require.resolve(PROGRAM)];
         program = require(PROGRAM) as Record<string, unknown>;
+    } catch (err) {
+        throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
     } finally {
         if (previousClock === undefined) {
             delete process.env[CLOCK_OVERRIDE_VARIABLE];

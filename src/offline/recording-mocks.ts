@@ -21,6 +21,9 @@ export interface InvokeRecord {
     readonly inputs: Record<string, unknown>;
 }
 
+/** Type tokens of Pulumi dynamic resources (the NocoBase hand-over) start with this. */
+export const DYNAMIC_RESOURCE_PREFIX = "pulumi-nodejs:dynamic";
+
 /** The identity the mocks pretend runs `pulumi up`. */
 export const MOCK_DEPLOYER = {
     tenantId: "11111111-1111-4111-8111-111111111111",
@@ -45,6 +48,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const inputs = args.inputs as Record<string, unknown>;
         this.registrations.push({ type: args.type, name: args.name, inputs, importId: args.id === "" ? undefined : args.id });
         const seed = `${args.type}/${args.name}`;
+        if (args.custom === false) {
+            // Component resources have no provider state.
+            return { id: undefined, state: {} };
+        }
+        if (args.type.startsWith(DYNAMIC_RESOURCE_PREFIX)) {
+            return { id: `dynamic-${args.name}`, state: inputs };
+        }
         switch (args.type) {
             case "azuread:index/application:Application": {
                 const objectId = args.id !== undefined && args.id !== "" ? args.id.replace(/^\/applications\//, "") : deterministicGuid(seed);
@@ -67,9 +77,6 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             }
             case "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant":
                 return { id: deterministicGuid(seed), state: inputs };
-            case "pulumi-nodejs:dynamic:Resource":
-            case "nocobase-entra-mail:nocobase:MailVariables":
-                return { id: `nocobase-variables-${args.name}`, state: inputs };
             default:
                 throw new Error(`offline mocks: no model for resource type ${args.type}; add one to recording-mocks.ts`);
         }

@@ -1,0 +1,69 @@
+// The offline plan command, run as users run it, against the example stacks and a broken one.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function plan(...args: string[]) {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+        cwd: ROOT, encoding: "utf8", timeout: 60_000,
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("offline plan", () => {
+    it("prints the dev stack's registration, permissions and secret schedule", () => {
+        const { code, stdout, stderr } = plan("--stack", "dev", "--at", "2026-11-23T12:00:00Z");
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /^OFFLINE PLAN for stack "dev"/);
+        assert.match(stdout, /https:\/\/dev\.crm\.example\.com\/nocobase\/admin\/settings\/mail\/oauth2/);
+        assert.match(stdout, /https:\/\/nocobase-dev\.internal\.example\.com\/nocobase\/admin\/settings\/mail\/oauth2/);
+        assert.match(stdout, /AzureADandPersonalMicrosoftAccount, access tokens v2/);
+        for (const scope of ["email", "offline_access", "IMAP.AccessAsUser.All", "SMTP.Send", "User.Read"]) {
+            assert.match(stdout, new RegExp(`${scope.replace(".", "\\.")}\\s+[0-9a-f-]{36}  Scope`));
+        }
+        assert.match(stdout, /rotation window\s+2026-11-03T00:00:00Z until 2026-12-03T00:00:00Z, generation 1/);
+        assert.match(stdout, /expires\s+2027-01-02T00:00:00Z/);
+        assert.match(stdout, /at least 30 more days/);
+        assert.match(stdout, /clientSecret is a secret/);
+        assert.match(stdout, /NocoBase hand-over\s+not configured \(nocobaseApiToken unset\)/);
+        assert.ok(!stdout.includes("mock-client-secret"), "the plan never prints the secret value");
+    });
+
+    it("prints the prod stack's sub-application callback and admin consent", () => {
+        const { code, stdout, stderr } = plan("--stack", "prod", "--at", "2026-11-23T12:00:00Z");
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /https:\/\/crm\.example\.com\/apps\/sales\/admin\/settings\/mail\/oauth2/);
+        assert.match(stdout, /Admin consent\s+tenant-wide grant .* of: email offline_access IMAP\.AccessAsUser\.All SMTP\.Send User\.Read/);
+        assert.match(stdout, /owners\s+the deploying identity, 5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f/);
+    });
+
+    it("refuses a broken stack with every problem and its fix, exit 1", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), [
+            "config:",
+            "  nocobase-entra-mail:nocobaseUrl: http://crm.example.com/?x=1",
+            "  nocobase-entra-mail:secretLifetimeDays: 30",
+            "  nocobase-entra-mail:nocobaseApiToken:",
+            "    secure: v1:AAAABBBBCCCC",
+        ].join("\n"));
+        const { code, stdout, stderr } = plan("--stack", "broken", "--stacks-dir", dir);
+        assert.equal(code, 1);
+        assert.equal(stdout, "");
+        assert.match(stderr, /configuration error/);
+        assert.match(stderr, /nocobase-entra-mail:nocobaseUrl "http:\/\/crm\.example\.com\/\?x=1" uses http/);
+        assert.match(stderr, /nocobase-entra-mail:secretLifetimeDays is 30, not above secretRotationDays \(90\)/);
+        assert.ok(!stderr.includes("v1:AAAABBBBCCCC"));
+        assert.ok(!/\n\s+at /.test(stderr), "no stack trace");
+    });
+
+    it("names the known stacks when the stack file is missing, exit 2", () => {
+        const { code, stderr } = plan("--stack", "nope");
+        assert.equal(code, 2);
+        assert.match(stderr, /No stack file for "nope".*Known stacks: dev, prod/);
+    });
+});
