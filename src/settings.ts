@@ -28,7 +28,8 @@ export const DEFAULTS = {
 /** Longest secret lifetime accepted: Microsoft's 24-month maximum for client secrets. */
 export const MAX_SECRET_LIFETIME_DAYS = 730;
 
-const CONFIG_KEYS = [
+/** Every key the program reads besides the secret `nocobaseApiToken`. */
+export const CONFIG_KEYS = [
     "nocobaseUrl", "nocobaseSubApp", "extraNocobaseUrls", "displayName", "signInAudience",
     "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "owners",
     "adoptApplicationObjectId", "nocobaseApiUrl", "nocobaseClientIdVariable", "nocobaseClientSecretVariable",

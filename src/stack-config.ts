@@ -3,13 +3,7 @@
  * Mistakes become one `pulumi.RunError`, which Pulumi prints without a stack trace.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, ConfigKey, formatProblems, RawSettings, Settings, validateSettings } from "./settings";
-
-const KEYS: readonly ConfigKey[] = [
-    "nocobaseUrl", "nocobaseSubApp", "extraNocobaseUrls", "displayName", "signInAudience",
-    "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "owners",
-    "adoptApplicationObjectId", "nocobaseApiUrl", "nocobaseClientIdVariable", "nocobaseClientSecretVariable",
-];
+import { CONFIG_KEYS, CONFIG_NAMESPACE, formatProblems, RawSettings, Settings, validateSettings } from "./settings";
 
 /** Environment variable that fixes "now" for the rotation schedule (offline plans and tests). */
 export const CLOCK_OVERRIDE_VARIABLE = "NOCOBASE_ENTRA_MAIL_NOW";
@@ -17,7 +11,7 @@ export const CLOCK_OVERRIDE_VARIABLE = "NOCOBASE_ENTRA_MAIL_NOW";
 export function readStackSettings(): Settings {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     const raw: Record<string, string | undefined> = {};
-    for (const key of KEYS) {
+    for (const key of CONFIG_KEYS) {
         // Plain get: every value arrives as a string (lists as JSON); typing happens in validateSettings.
         raw[key] = config.get(key);
     }

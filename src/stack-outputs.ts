@@ -47,7 +47,7 @@ export function parseStackOutputs(json: string, source: string): StackOutputs {
         parsed = JSON.parse(json);
     } catch (err) {
         throw new Error(`${source}: not JSON (${(err as Error).message}). ` +
-            "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>");
+            "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>", { cause: err });
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new Error(`${source}: expected a JSON object of stack outputs. ` +

@@ -59,6 +59,8 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
     let program: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(PROGRAM)];
+        // A fresh CommonJS load re-runs the program's top level, exactly as `pulumi up` runs it once.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         program = require(PROGRAM) as Record<string, unknown>;
     } catch (err) {
         throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
