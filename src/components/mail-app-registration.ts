@@ -76,6 +76,9 @@ export class MailAppRegistration extends pulumi.ComponentResource {
         this.servicePrincipal = new azuread.ServicePrincipal(`${name}-service-principal`, {
             clientId: this.application.clientId,
             owners,
+            // An adopted registration usually has its service principal already; take it over instead of
+            // failing with "already exists".
+            useExisting: args.adoptApplicationObjectId === undefined ? undefined : true,
         }, { parent: this });
 
         const window = rotationWindow(args.now ?? new Date(), args.rotation);

@@ -152,6 +152,8 @@ describe("program: audiences, URLs and consent", () => {
         const app = only(result, APP);
         assert.equal(app.importId, `/applications/${id}`);
         assert.equal(result.outputs.applicationObjectId, id);
+        assert.equal(only(result, SP).inputs.useExisting, true, "takes over the existing service principal");
+        assert.equal(only(result, APP).inputs.displayName, "NocoBase Email (dev)", "the import then aligns the registration with the stack");
     });
 });
 
