@@ -56,11 +56,18 @@ interface GraphErrorBody {
     readonly error?: { readonly code?: string; readonly message?: string; readonly innerError?: { readonly "request-id"?: string } };
 }
 
-/** A transport failure, thrown as a `GraphClientError` subclass so the SDK passes it through unchanged. */
-class TransportFailure extends GraphClientError {
-    constructor(readonly code: "Timeout" | "NetworkError", readonly detail: string) {
-        super(detail);
-    }
+type TransportCode = "Timeout" | "NetworkError";
+
+/**
+ * A transport failure, thrown as a `GraphClientError` so the SDK passes it through unchanged. Marked by a
+ * property: the SDK's constructor resets the prototype, so a subclass would not survive `instanceof`.
+ */
+function transportFailure(code: TransportCode, detail: string): GraphClientError {
+    return Object.assign(new GraphClientError(detail), { transportCode: code });
+}
+
+function transportCodeOf(err: unknown): TransportCode | undefined {
+    return err instanceof GraphClientError ? (err as { transportCode?: TransportCode }).transportCode : undefined;
 }
 
 /** Last link of the middleware chain: `fetch` with a time limit, failures typed. */
@@ -75,10 +82,10 @@ class TimedFetch implements Middleware {
             context.response = await fetch(request, { ...context.options, signal });
         } catch (err) {
             if (signal.aborted) {
-                throw new TransportFailure("Timeout", `no answer within ${this.timeoutMs / 1000} s`);
+                throw transportFailure("Timeout", `no answer within ${this.timeoutMs / 1000} s`);
             }
             const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-            throw new TransportFailure("NetworkError", cause?.code ?? cause?.message ?? (err as Error).message);
+            throw transportFailure("NetworkError", cause?.code ?? cause?.message ?? (err as Error).message);
         }
     }
 }
@@ -167,13 +174,14 @@ export class GraphClient {
                     return { status: response.status, body: undefined };
                 }
             } catch (err) {
-                if (!(err instanceof TransportFailure)) {
+                const transportCode = transportCodeOf(err);
+                if (transportCode === undefined) {
                     throw err;
                 }
                 failure = { kind: "network" };
                 error = new MicrosoftServiceError({
-                    service: "Microsoft Graph", operation: options.operation, status: undefined, code: err.code,
-                    detail: err.detail, fix: graphFix(undefined, err.code),
+                    service: "Microsoft Graph", operation: options.operation, status: undefined, code: transportCode,
+                    detail: (err as Error).message, fix: graphFix(undefined, transportCode),
                 });
             }
             const delay = retryDelayMs(failure, attempt, this.retryPolicy);

@@ -12,6 +12,8 @@ export interface RetryPolicy {
     readonly maxDelayMs: number;
     /** Longest `Retry-After` we honour; a longer one fails the call with Graph's throttling message. */
     readonly maxRetryAfterMs: number;
+    /** Most attempts when no response arrives: an unreachable endpoint rarely recovers within seconds. */
+    readonly maxNetworkAttempts: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -19,6 +21,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
     baseDelayMs: 500,
     maxDelayMs: 8_000,
     maxRetryAfterMs: 60_000,
+    maxNetworkAttempts: 2,
 });
 
 /** What one attempt ended with, as far as retrying is concerned. */
@@ -37,7 +40,8 @@ export type AttemptFailure =
  * that just failed).
  */
 export function retryDelayMs(failure: AttemptFailure, attempt: number, policy: RetryPolicy): number | undefined {
-    if (failure.kind === "final" || attempt >= policy.maxAttempts) {
+    if (failure.kind === "final" || attempt >= policy.maxAttempts
+        || (failure.kind === "network" && attempt >= policy.maxNetworkAttempts)) {
         return undefined;
     }
     const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);

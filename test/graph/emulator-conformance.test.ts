@@ -162,7 +162,7 @@ void describe("emulator conformance", () => {
     });
 
     void it("fails with a Graph error naming the operation when throttling outlasts the retry budget", async () => {
-        const graph = emulatorGraphClient(emulator, caller, { retryPolicy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 5000 } });
+        const graph = emulatorGraphClient(emulator, caller, { retryPolicy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 5000, maxNetworkAttempts: 1 } });
         emulator.throttleNext(2, 0);
         const err = await graph.get("/servicePrincipals", { operation: "list service principals" }).then(() => assert.fail("expected 429"), (e: unknown) => e);
         assert.ok(err instanceof MicrosoftServiceError);

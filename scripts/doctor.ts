@@ -1,0 +1,91 @@
+/**
+ * npm run doctor -- [--json] [--warn-days 30] [--probe-secret] [--concurrency N] <outputs.json...>
+ * Live check of Microsoft Entra registrations against their stacks' outputs. See DOCTOR_USAGE.
+ */
+import { readFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
+import { checkEnvironments, type OutputsDocument } from "../src/doctor/check-environments";
+import { DOCTOR_USAGE, parseDoctorArguments, type DoctorArguments } from "../src/doctor/doctor-arguments";
+import { exitCodeFor } from "../src/doctor/findings";
+import { redactSecrets, renderJson, renderTable } from "../src/doctor/report-rendering";
+import { probeSecret } from "../src/doctor/secret-probe";
+import { createDefaultCredential } from "../src/microsoft/credentials";
+import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
+import { GraphClient } from "../src/microsoft/graph-client";
+
+async function readDocuments(args: DoctorArguments): Promise<OutputsDocument[]> {
+    if (args.files.length === 0) {
+        if (process.stdin.isTTY) {
+            throw new Error("No outputs given. Pass files, or pipe: pulumi stack output --json --show-secrets | npm run doctor");
+        }
+        return [{ source: "stdin", json: await text(process.stdin) }];
+    }
+    return Promise.all(args.files.map(async (file) => {
+        try {
+            return { source: file, json: await readFile(file, "utf8") };
+        } catch (err) {
+            throw new Error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, { cause: err });
+        }
+    }));
+}
+
+/** Every clientSecret value in the inputs, to redact from whatever we print. */
+function secretsIn(documents: readonly OutputsDocument[]): string[] {
+    return documents.flatMap((doc) => {
+        const found: string[] = [];
+        JSON.parse(doc.json, (key, value: unknown) => {
+            if (key === "clientSecret" && typeof value === "string") found.push(value);
+            return value;
+        });
+        return found;
+    });
+}
+
+async function main(): Promise<number> {
+    let args: DoctorArguments;
+    let documents: OutputsDocument[];
+    let endpoints: MicrosoftEndpoints;
+    try {
+        args = parseDoctorArguments(process.argv.slice(2));
+        if (args.help) {
+            process.stdout.write(DOCTOR_USAGE);
+            return 0;
+        }
+        endpoints = resolveMicrosoftEndpoints();
+        documents = await readDocuments(args);
+    } catch (err) {
+        process.stderr.write(`doctor: ${(err as Error).message}\n\n${DOCTOR_USAGE}`);
+        return 2;
+    }
+    let secrets: string[] = [];
+    try {
+        secrets = secretsIn(documents);
+    } catch {
+        // Unparsable input is reported per environment below; it has no secret field to redact.
+    }
+    const credential = createDefaultCredential(endpoints);
+    const timeoutMs = args.timeoutSeconds * 1000;
+    const clients = new Map<string, GraphClient>();
+    const reports = await checkEnvironments(documents, args, {
+        graphFor(tenantId) {
+            let client = clients.get(tenantId);
+            if (!client) {
+                client = new GraphClient({ credential, endpoints, tenantId, timeoutMs });
+                clients.set(tenantId, client);
+            }
+            return client;
+        },
+        probe: (expected) => probeSecret(expected, endpoints, timeoutMs),
+        now: () => new Date(),
+    });
+    const rendered = args.json ? renderJson(reports, new Date()) : renderTable(reports, process.stdout.columns || 100);
+    process.stdout.write(redactSecrets(rendered, secrets));
+    return exitCodeFor(reports);
+}
+
+main().then((code) => {
+    process.exitCode = code;
+}, (err: unknown) => {
+    process.stderr.write(`doctor: unexpected failure: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+});

@@ -1,0 +1,88 @@
+/**
+ * The live check over many environments: reads each one's live state, judges it, optionally probes the
+ * secret, with at most `concurrency` environments in progress. I/O comes in through `DoctorServices` so
+ * the orchestration is testable against the emulator and the benchmark.
+ */
+import type { GraphClient } from "../microsoft/graph-client";
+import { MicrosoftServiceError } from "../microsoft/service-error";
+import { parseStackOutputs, type StackOutputs } from "../stack-outputs";
+import { mapWithConcurrency } from "./bounded-concurrency";
+import type { EnvironmentReport, Finding } from "./findings";
+import { GraphServicePrincipalCache, readLiveRegistration } from "./live-registration";
+import { checkRegistration } from "./registration-checks";
+import { findingsFromProbe, type ProbeOutcome } from "./secret-probe";
+
+/** One input document: stack outputs JSON and where it came from. */
+export interface OutputsDocument {
+    readonly source: string;
+    readonly json: string;
+}
+
+export interface DoctorOptions {
+    readonly warnDays: number;
+    readonly probeSecret: boolean;
+    readonly concurrency: number;
+}
+
+export interface DoctorServices {
+    /** A Graph client for the tenant (tokens are per tenant). */
+    graphFor(tenantId: string): GraphClient;
+    probe(expected: StackOutputs): Promise<ProbeOutcome>;
+    now(): Date;
+}
+
+/**
+ * Splits the inputs into environments: a document holds one stack's outputs, or (on stdin, for
+ * convenience) a JSON array of them.
+ */
+export function environmentsOf(documents: readonly OutputsDocument[]): Array<{ source: string; outputs?: StackOutputs; error?: string }> {
+    return documents.flatMap((doc) => {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(doc.json);
+        } catch {
+            parsed = undefined;
+        }
+        const parts = Array.isArray(parsed)
+            ? parsed.map((item, i) => ({ source: `${doc.source}[${i}]`, json: JSON.stringify(item) }))
+            : [doc];
+        return parts.map((part) => {
+            try {
+                return { source: part.source, outputs: parseStackOutputs(part.json, part.source) };
+            } catch (err) {
+                return { source: part.source, error: (err as Error).message };
+            }
+        });
+    });
+}
+
+function dedupe(findings: readonly Finding[]): Finding[] {
+    const seen = new Set<string>();
+    return findings.filter((f) => !seen.has(f.code) && seen.add(f.code) !== undefined);
+}
+
+async function checkOne(expected: StackOutputs, source: string, options: DoctorOptions, services: DoctorServices,
+    graphServicePrincipals: GraphServicePrincipalCache): Promise<EnvironmentReport> {
+    const base = { environment: expected.environment, source, tenantId: expected.tenantId, clientId: expected.clientId };
+    try {
+        const live = await readLiveRegistration(services.graphFor(expected.tenantId), expected, graphServicePrincipals);
+        const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays });
+        // Without the application or its service principal the token endpoint can only repeat that finding.
+        if (options.probeSecret && live.application !== undefined && live.servicePrincipalId !== undefined) {
+            findings.push(...findingsFromProbe(expected, await services.probe(expected)));
+        }
+        const unique = dedupe(findings);
+        return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique };
+    } catch (err) {
+        const error = err instanceof MicrosoftServiceError ? err.message : `unexpected failure: ${(err as Error).message}`;
+        return { ...base, outcome: "unchecked", findings: [], error };
+    }
+}
+
+export async function checkEnvironments(documents: readonly OutputsDocument[], options: DoctorOptions,
+    services: DoctorServices): Promise<EnvironmentReport[]> {
+    const graphServicePrincipals = new GraphServicePrincipalCache();
+    return mapWithConcurrency(environmentsOf(documents), options.concurrency, (env) => env.outputs
+        ? checkOne(env.outputs, env.source, options, services, graphServicePrincipals)
+        : Promise.resolve<EnvironmentReport>({ environment: env.source, source: env.source, outcome: "unchecked", findings: [], error: env.error }));
+}

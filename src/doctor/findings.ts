@@ -1,0 +1,55 @@
+/** What the live check reports about one environment. */
+
+export type FindingCode =
+    | "registration-missing"
+    | "client-id-mismatch"
+    | "redirect-uri-missing"
+    | "redirect-uri-unexpected"
+    | "delegated-permission-missing"
+    | "delegated-permission-extra"
+    | "sign-in-audience-mismatch"
+    | "access-token-version"
+    | "secret-missing"
+    | "secret-expired"
+    | "secret-expiring"
+    | "unmanaged-secrets"
+    | "rotation-blocked"
+    | "service-principal-missing"
+    | "admin-consent-missing"
+    | "secret-rejected"
+    | "application-unknown"
+    | "secret-probe-failed";
+
+export type Severity = "error" | "warning";
+
+export interface Finding {
+    readonly code: FindingCode;
+    readonly severity: Severity;
+    /** What is wrong, with the offending values (never a secret). */
+    readonly message: string;
+    /** What to do about it, in the user's terms. */
+    readonly fix: string;
+}
+
+export type Outcome = "healthy" | "findings" | "unchecked";
+
+export interface EnvironmentReport {
+    /** Stack name from the outputs, or the source when the outputs could not be read. */
+    readonly environment: string;
+    /** File name or "stdin". */
+    readonly source: string;
+    readonly tenantId?: string;
+    readonly clientId?: string;
+    readonly outcome: Outcome;
+    readonly findings: readonly Finding[];
+    /** Why the environment could not be checked (outcome "unchecked"). */
+    readonly error?: string;
+}
+
+/** 0 healthy, 1 findings, 2 could not check (any environment). */
+export function exitCodeFor(reports: readonly EnvironmentReport[]): 0 | 1 | 2 {
+    if (reports.length === 0 || reports.some((r) => r.outcome === "unchecked")) {
+        return 2;
+    }
+    return reports.some((r) => r.outcome === "findings") ? 1 : 0;
+}

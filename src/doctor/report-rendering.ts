@@ -1,0 +1,66 @@
+/**
+ * The doctor's two output forms: a table for people and `--json` for machines. Both are built from the
+ * reports only, which never hold a secret; `redactSecrets` is the last guard before printing.
+ */
+import { exitCodeFor, type EnvironmentReport } from "./findings";
+
+const OUTCOME_LABEL = { healthy: "OK", findings: "FINDINGS", unchecked: "COULD NOT CHECK" } as const;
+
+function shortId(id: string | undefined): string {
+    return id ? `${id.slice(0, 8)}…` : "?";
+}
+
+function wrap(text: string, width: number, indent: string): string {
+    const words = text.split(" ");
+    const lines: string[] = [];
+    let line = "";
+    for (const word of words) {
+        if (line !== "" && line.length + word.length + 1 > width) {
+            lines.push(line);
+            line = word;
+        } else {
+            line = line === "" ? word : `${line} ${word}`;
+        }
+    }
+    lines.push(line);
+    return lines.join(`\n${indent}`);
+}
+
+export function renderTable(reports: readonly EnvironmentReport[], width = 100): string {
+    const out: string[] = [];
+    const nameWidth = Math.max(11, ...reports.map((r) => r.environment.length));
+    const codeWidth = Math.max(5, ...reports.flatMap((r) => r.findings.map((f) => f.code.length)));
+    for (const report of reports) {
+        out.push(`${report.environment.padEnd(nameWidth)}  ${OUTCOME_LABEL[report.outcome]}` +
+            (report.outcome === "findings" ? ` (${report.findings.length})` : "") +
+            `  client ${shortId(report.clientId)}  tenant ${shortId(report.tenantId)}  from ${report.source}`);
+        if (report.error) {
+            out.push(`  ${wrap(report.error, width - 2, "  ")}`);
+        }
+        const indent = " ".repeat(2 + 8 + codeWidth + 2);
+        for (const f of report.findings) {
+            out.push(`  ${f.severity.padEnd(8)}${f.code.padEnd(codeWidth)}  ${wrap(f.message, width - indent.length, indent)}`);
+            out.push(`${indent}${wrap(`Fix: ${f.fix}`, width - indent.length, indent)}`);
+        }
+    }
+    const count = (o: EnvironmentReport["outcome"]): number => reports.filter((r) => r.outcome === o).length;
+    out.push("");
+    out.push(`${reports.length} environment${reports.length === 1 ? "" : "s"}: ${count("healthy")} healthy, ` +
+        `${count("findings")} with findings, ${count("unchecked")} could not be checked (exit ${exitCodeFor(reports)}).`);
+    return out.join("\n") + "\n";
+}
+
+export function renderJson(reports: readonly EnvironmentReport[], checkedAt: Date): string {
+    const count = (o: EnvironmentReport["outcome"]): number => reports.filter((r) => r.outcome === o).length;
+    return JSON.stringify({
+        checkedAt: checkedAt.toISOString(),
+        exitCode: exitCodeFor(reports),
+        summary: { environments: reports.length, healthy: count("healthy"), withFindings: count("findings"), unchecked: count("unchecked") },
+        environments: reports,
+    }, null, 2) + "\n";
+}
+
+/** Replaces every occurrence of the given secret values; a guard, the reports should hold none. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+    return secrets.filter((s) => s.length >= 4).reduce((acc, secret) => acc.split(secret).join("[redacted]"), text);
+}

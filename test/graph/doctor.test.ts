@@ -1,0 +1,262 @@
+/**
+ * The live check against the emulator: a healthy environment, then each finding produced by changing the
+ * emulator's state, retries, bounded concurrency, and the CLI's exit codes and output without secrets.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { checkEnvironments, type DoctorOptions, type DoctorServices } from "../../src/doctor/check-environments";
+import type { EnvironmentReport } from "../../src/doctor/findings";
+import { probeSecret } from "../../src/doctor/secret-probe";
+import { MAIL_DELEGATED_SCOPES } from "../../src/microsoft-graph";
+import { runScript } from "./emulator/child-process";
+import { emulatorEndpoints, emulatorGraphClient } from "./emulator/clients";
+import type { SeedEnvironmentOptions, SeededStackOutputs } from "./emulator/directory";
+import { startEmulator, type Emulator } from "./emulator/emulator";
+
+/** A local port nobody listens on. */
+async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+}
+
+const OPTIONS: DoctorOptions = { warnDays: 30, probeSecret: true, concurrency: 4 };
+
+void describe("doctor", () => {
+    let emulator: Emulator;
+    let caller: { clientId: string; clientSecret: string };
+    let dir: string;
+
+    before(async () => {
+        emulator = await startEmulator();
+        caller = emulator.directory.seedCaller("doctor");
+        dir = await mkdtemp(join(tmpdir(), "doctor-test-"));
+    });
+    after(() => emulator.close());
+
+    function services(overrides: Partial<DoctorServices> = {}, sleepMs = 10): DoctorServices {
+        return {
+            graphFor: (tenantId) => emulatorGraphClient(emulator, caller,
+                { tenantId, sleep: () => new Promise((resolve) => setTimeout(resolve, sleepMs)) }),
+            probe: (expected) => probeSecret(expected, emulatorEndpoints(emulator), 5000),
+            now: () => new Date(),
+            ...overrides,
+        };
+    }
+
+    async function check(outputs: SeededStackOutputs[], options: Partial<DoctorOptions> = {}, svc = services()): Promise<EnvironmentReport[]> {
+        return checkEnvironments(outputs.map((o) => ({ source: `${o.environment}.json`, json: JSON.stringify(o) })), { ...OPTIONS, ...options }, svc);
+    }
+
+    async function codesAfter(seed: Partial<SeedEnvironmentOptions>, change: (env: SeededStackOutputs) => void,
+        options: Partial<DoctorOptions> = {}): Promise<string[]> {
+        const env = emulator.directory.seedEnvironment({ environment: `env-${Math.random().toString(36).slice(2, 8)}`, ...seed });
+        change(env);
+        const [report] = await check([env], options);
+        assert.notEqual(report.outcome, "unchecked", report.error);
+        return report.findings.map((f) => f.code).sort();
+    }
+
+    const app = (env: SeededStackOutputs) => emulator.directory.application(env.applicationObjectId);
+
+    void it("reports a healthy environment (with admin consent and secret probe) as healthy", async () => {
+        const env = emulator.directory.seedEnvironment({ environment: "healthy", adminConsent: true });
+        const [report] = await check([env]);
+        assert.equal(report.outcome, "healthy");
+        assert.deepEqual(report.findings, []);
+    });
+
+    void it("reports a deleted registration", async () => {
+        assert.deepEqual(await codesAfter({}, (env) => emulator.directory.applications.delete(env.applicationObjectId)), ["registration-missing"]);
+    });
+
+    void it("reports a removed redirect URI and an added one", async () => {
+        assert.deepEqual(await codesAfter({ redirectUris: ["https://a.example/admin/settings/mail/oauth2", "https://b.example/admin/settings/mail/oauth2"] },
+            (env) => { app(env).web.redirectUris = ["https://a.example/admin/settings/mail/oauth2", "https://c.example/x"]; }),
+        ["redirect-uri-missing", "redirect-uri-unexpected"]);
+    });
+
+    void it("reports a missing and an extra delegated permission", async () => {
+        const smtp = MAIL_DELEGATED_SCOPES.find((s) => s.name === "SMTP.Send")?.id;
+        assert.deepEqual(await codesAfter({}, (env) => {
+            const graph = app(env).requiredResourceAccess[0];
+            graph.resourceAccess = graph.resourceAccess.filter((a) => a.id !== smtp);
+            graph.resourceAccess.push({ id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", type: "Scope" });
+        }), ["delegated-permission-extra", "delegated-permission-missing"]);
+    });
+
+    void it("reports a changed audience and a wrong access token version", async () => {
+        assert.deepEqual(await codesAfter({}, (env) => { app(env).signInAudience = "AzureADMyOrg"; }), ["sign-in-audience-mismatch"]);
+        assert.deepEqual(await codesAfter({}, (env) => { app(env).api.requestedAccessTokenVersion = null; }), ["access-token-version"]);
+    });
+
+    void it("reports the stack's secret missing, expired, and expiring within --warn-days", async () => {
+        assert.deepEqual(await codesAfter({}, (env) => { app(env).passwordCredentials = []; }, { probeSecret: false }), ["secret-missing"]);
+        assert.deepEqual(await codesAfter({}, (env) => {
+            app(env).passwordCredentials[0].endDateTime = new Date(Date.now() - 60_000).toISOString();
+        }), ["secret-expired"]);
+        assert.deepEqual(await codesAfter({ secretValidDays: 10 }, () => undefined), ["secret-expiring"]);
+        assert.deepEqual(await codesAfter({ secretValidDays: 10 }, () => undefined, { warnDays: 5 }), []);
+    });
+
+    void it("reports unmanaged secrets, and a blocked rotation only where the 2-secret limit applies", async () => {
+        const addForeign = (env: SeededStackOutputs) => {
+            emulator.directory.addPassword(app(env), "added by hand", new Date(Date.now() + 90 * 86400_000), Date.now());
+        };
+        assert.deepEqual(await codesAfter({}, addForeign), ["rotation-blocked", "unmanaged-secrets"]);
+        assert.deepEqual(await codesAfter({ signInAudience: "AzureADMyOrg" }, addForeign), ["unmanaged-secrets"]);
+    });
+
+    void it("reports a missing service principal", async () => {
+        assert.deepEqual(await codesAfter({}, (env) => emulator.directory.servicePrincipals.delete(env.servicePrincipalObjectId)), ["service-principal-missing"]);
+    });
+
+    void it("reports admin consent missing or incomplete when the stack expects it", async () => {
+        const grants = emulator.directory.oauth2PermissionGrants;
+        assert.deepEqual(await codesAfter({ adminConsent: true }, (env) => {
+            grants.splice(grants.findIndex((g) => g.clientId === env.servicePrincipalObjectId), 1);
+        }), ["admin-consent-missing"]);
+        assert.deepEqual(await codesAfter({ adminConsent: true }, (env) => {
+            const grant = grants.find((g) => g.clientId === env.servicePrincipalObjectId);
+            if (grant) grant.scope = "email offline_access";
+        }), ["admin-consent-missing"]);
+        assert.deepEqual(await codesAfter({ adminConsent: false }, () => undefined), []);
+    });
+
+    void it("maps the token endpoint's AADSTS7000215 and AADSTS700016 to findings with --probe-secret", async () => {
+        assert.deepEqual(await codesAfter({}, (env) => emulator.directory.secretValues.set(env.clientSecretKeyId, "rotated-elsewhere")), ["secret-rejected"]);
+        assert.deepEqual(await codesAfter({}, (env) => { env.clientId = "0b1c2d3e-0000-4000-8000-000000000000"; }), ["application-unknown", "client-id-mismatch"]);
+    });
+
+    void it("waits out replication delay (404) instead of reporting a fresh registration missing", async () => {
+        const env = emulator.directory.seedEnvironment({ environment: "fresh" });
+        emulator.graph.replicationDelayMs = 250;
+        emulator.directory.createdAt.set(env.applicationObjectId, Date.now());
+        emulator.resetStats();
+        try {
+            const [report] = await check([env], {}, services({}, 100));
+            assert.equal(report.outcome, "healthy");
+            const reads = emulator.log.filter((l) => l.path.endsWith(env.applicationObjectId));
+            assert.ok(reads.length >= 2 && reads[0].status === 404 && reads.at(-1)?.status === 200);
+        } finally {
+            emulator.graph.replicationDelayMs = 0;
+        }
+    });
+
+    void it("retries throttled calls (429 with Retry-After)", async () => {
+        const env = emulator.directory.seedEnvironment({ environment: "throttled" });
+        emulator.resetStats();
+        emulator.throttleNext(2, 1, "/applications");
+        const [report] = await check([env]);
+        assert.equal(report.outcome, "healthy");
+        assert.equal(emulator.log.filter((l) => l.status === 429).length, 2);
+    });
+
+    void it("checks many environments with bounded concurrency and a bounded number of Graph calls each", async () => {
+        const envs = Array.from({ length: 8 }, (_, i) => emulator.directory.seedEnvironment({ environment: `many-${i}`, adminConsent: true }));
+        emulator.latencyMs = 40;
+        emulator.resetStats();
+        try {
+            const reports = await check(envs, { concurrency: 3, probeSecret: false });
+            assert.deepEqual(reports.map((r) => r.outcome), envs.map(() => "healthy"));
+            assert.deepEqual(reports.map((r) => r.environment), envs.map((e) => e.environment));
+            assert.ok(emulator.maxConcurrentGraphCalls >= 2, "environments ran in parallel");
+            assert.ok(emulator.maxConcurrentGraphCalls <= 3, `at most 3 in flight, saw ${emulator.maxConcurrentGraphCalls}`);
+            const graphCalls = emulator.log.filter((l) => l.kind === "graph").length;
+            assert.ok(graphCalls <= envs.length * 4, `${graphCalls} Graph calls for ${envs.length} environments`);
+        } finally {
+            emulator.latencyMs = 0;
+        }
+    });
+
+    void it("marks an environment unchecked when the caller cannot get a token", async () => {
+        const env = emulator.directory.seedEnvironment({ environment: "no-token" });
+        const [report] = await check([env], {}, {
+            ...services(),
+            graphFor: (tenantId) => emulatorGraphClient(emulator, { clientId: caller.clientId, clientSecret: "wrong" }, { tenantId }),
+        });
+        assert.equal(report.outcome, "unchecked");
+        assert.match(report.error ?? "", /^Microsoft identity platform: get a Microsoft Graph token to read application .* \(HTTP 401, AADSTS7000215\)/);
+        assert.match(report.error ?? "", /Fix: /);
+    });
+
+    void describe("command line", () => {
+        async function outputsFile(env: SeededStackOutputs): Promise<string> {
+            const file = join(dir, `${env.environment}.json`);
+            await writeFile(file, JSON.stringify(env));
+            return file;
+        }
+
+        function assertNoSecret(run: { stdout: string; stderr: string }, envs: SeededStackOutputs[]): void {
+            for (const secret of [...envs.map((e) => e.clientSecret), caller.clientSecret]) {
+                assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "a secret was printed");
+            }
+            assert.ok(!/emu\.[A-Za-z0-9_-]{20}/.test(run.stdout + run.stderr), "a token was printed");
+        }
+
+        void it("exits 0 for healthy environments and prints a table", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "cli-ok" });
+            const run = await runScript("doctor.ts", ["--probe-secret", await outputsFile(env)], emulator.environmentFor(caller));
+            assert.equal(run.code, 0, run.stderr);
+            assert.match(run.stdout, /^cli-ok\s+OK\s+client/m);
+            assert.match(run.stdout, /1 environment: 1 healthy, 0 with findings, 0 could not be checked \(exit 0\)/);
+            assertNoSecret(run, [env]);
+        });
+
+        void it("exits 1 with findings and prints them as JSON with --json, without any secret", async () => {
+            const ok = emulator.directory.seedEnvironment({ environment: "cli-json-ok" });
+            const bad = emulator.directory.seedEnvironment({ environment: "cli-json-bad" });
+            app(bad).web.redirectUris = [];
+            emulator.directory.secretValues.set(bad.clientSecretKeyId, "something-else");
+            const run = await runScript("doctor.ts", ["--json", "--probe-secret", "--concurrency", "2", await outputsFile(ok), await outputsFile(bad)],
+                emulator.environmentFor(caller));
+            assert.equal(run.code, 1, run.stderr);
+            const parsed = JSON.parse(run.stdout) as { exitCode: number; environments: EnvironmentReport[] };
+            assert.equal(parsed.exitCode, 1);
+            assert.deepEqual(parsed.environments.map((e) => [e.environment, e.outcome]), [["cli-json-ok", "healthy"], ["cli-json-bad", "findings"]]);
+            assert.deepEqual(parsed.environments[1].findings.map((f) => f.code).sort(), ["redirect-uri-missing", "secret-rejected"]);
+            assertNoSecret(run, [ok, bad]);
+        });
+
+        void it("reads an array of environments from stdin", async () => {
+            const a = emulator.directory.seedEnvironment({ environment: "stdin-a" });
+            const b = emulator.directory.seedEnvironment({ environment: "stdin-b" });
+            const run = await runScript("doctor.ts", ["--json"], emulator.environmentFor(caller), JSON.stringify([a, b]));
+            assert.equal(run.code, 0, run.stderr);
+            assert.deepEqual((JSON.parse(run.stdout) as { environments: EnvironmentReport[] }).environments.map((e) => e.environment), ["stdin-a", "stdin-b"]);
+            assertNoSecret(run, [a, b]);
+        });
+
+        void it("exits 2 naming Microsoft Graph and a fix when Graph is unreachable", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "cli-unreachable" });
+            const run = await runScript("doctor.ts", [await outputsFile(env)],
+                { ...emulator.environmentFor(caller), GRAPH_BASE_URL: `https://127.0.0.1:${await closedPort()}` });
+            assert.equal(run.code, 2, run.stderr);
+            // The table wraps long lines; compare the text as one line.
+            const flat = run.stdout.replace(/\s+/g, " ");
+            assert.match(flat, /COULD NOT CHECK/);
+            assert.match(flat, /Microsoft Graph: read application \S+ of stack cli-unreachable failed \(no response, NetworkError\): ECONNREFUSED/);
+            assert.match(flat, /Fix: check the network path to Microsoft Graph/);
+            assertNoSecret(run, [env]);
+        });
+
+        void it("exits 2 for unusable input, with usage, and never echoes the secret of a malformed file", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "cli-bad-input" });
+            const usage = await runScript("doctor.ts", ["--warn-days", "soon"], emulator.environmentFor(caller));
+            assert.equal(usage.code, 2);
+            assert.match(usage.stderr, /--warn-days needs a whole number/);
+            const partial = join(dir, "partial.json");
+            await writeFile(partial, JSON.stringify({ ...env, redirectUris: undefined }));
+            const run = await runScript("doctor.ts", [partial], emulator.environmentFor(caller));
+            assert.equal(run.code, 2);
+            assert.match(run.stdout, /missing or malformed stack outputs: redirectUris/);
+            assertNoSecret(run, [env]);
+        });
+    });
+});
