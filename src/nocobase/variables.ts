@@ -1,0 +1,49 @@
+/**
+ * The NocoBase hand-over: the client ID and client secret written as NocoBase "Variables and secrets"
+ * entries, which the Email settings reference once as `{{$env.NAME}}`. Depending on the current secret,
+ * it is updated in the same `pulumi up` that rotates the secret, before the old secret is deleted.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createMailVariablesProvider } from "./variables-provider";
+
+export interface NocobaseMailVariablesArgs {
+    /** Base URL of NocoBase's HTTP API, ending in /api. */
+    readonly apiUrl: pulumi.Input<string>;
+    /** Variable that receives the client ID (plain). Default MICROSOFT_EMAIL_CLIENT_ID. */
+    readonly clientIdVariable: pulumi.Input<string>;
+    /** Variable that receives the client secret (type secret). Default MICROSOFT_EMAIL_CLIENT_SECRET. */
+    readonly clientSecretVariable: pulumi.Input<string>;
+    /** The application's client ID. */
+    readonly clientId: pulumi.Input<string>;
+    /** The client secret value (a secret Output). */
+    readonly clientSecret: pulumi.Input<string>;
+    /** Key ID of the client secret; a change means a rotation. */
+    readonly clientSecretKeyId: pulumi.Input<string>;
+}
+
+/** One provider object for every instance, so Pulumi serializes it once per program run. */
+const provider = createMailVariablesProvider();
+
+/** Type token: `pulumi-nodejs:dynamic/nocobase-entra-mail:NocobaseMailVariables`. */
+const MODULE = "nocobase-entra-mail";
+const TYPE = "NocobaseMailVariables";
+
+export class NocobaseMailVariables extends pulumi.dynamic.Resource {
+    declare readonly apiUrl: pulumi.Output<string>;
+    declare readonly clientIdVariable: pulumi.Output<string>;
+    declare readonly clientSecretVariable: pulumi.Output<string>;
+    declare readonly clientId: pulumi.Output<string>;
+    declare readonly clientSecretKeyId: pulumi.Output<string>;
+
+    constructor(name: string, args: NocobaseMailVariablesArgs, opts?: pulumi.CustomResourceOptions) {
+        super(provider, name, {
+            apiUrl: args.apiUrl,
+            clientIdVariable: args.clientIdVariable,
+            clientSecretVariable: args.clientSecretVariable,
+            clientId: args.clientId,
+            // Kept secret in the state's inputs even if a caller passed a plain string.
+            clientSecret: pulumi.secret(args.clientSecret),
+            clientSecretKeyId: args.clientSecretKeyId,
+        }, opts, MODULE, TYPE);
+    }
+}

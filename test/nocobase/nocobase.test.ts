@@ -1,0 +1,19 @@
+/**
+ * Integration tests against a real NocoBase 2.2.15, started once for the whole run (about 30 s) and
+ * stopped afterwards. The suites live in the *.suite.ts modules beside this file.
+ */
+import { after, before } from "node:test";
+import { runningNocobase, startNocobase } from "../nocobase-server/harness";
+import "./provider.suite";
+import "./faults.suite";
+import "./end-to-end.suite";
+
+before(async () => {
+    const started = Date.now();
+    await startNocobase((line) => console.log(`test NocoBase: ${line}`));
+    console.log(`test NocoBase: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}, { timeout: 600_000 });
+
+after(async () => {
+    await (runningNocobase() as { stop?: () => Promise<void> }).stop?.();
+});

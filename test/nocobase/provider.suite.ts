@@ -1,0 +1,154 @@
+/** The dynamic provider's methods against the real NocoBase: create, no-op, rotation, adopt, destroy, refresh. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
+import { runningNocobase, sql } from "../nocobase-server/harness";
+import {
+    RequestCounter, assertNoCredentials, configuredProvider, freshKeyId, freshSecret, inputsFor, rootClient,
+} from "./support";
+
+/** The stored (database) value of a variable. */
+async function storedValue(name: string): Promise<string> {
+    const rows = await sql(runningNocobase(), `SELECT value FROM "environmentVariables" WHERE name = '${name}'`);
+    assert.equal(rows.length, 1, `expected one row for ${name}`);
+    return rows[0];
+}
+
+function assertCiphertextOf(stored: string, secret: string): void {
+    assert.ok(!stored.includes(secret), "the secret is stored in plaintext");
+    // NocoBase stores secrets as hex: a 16-byte IV then AES-256-CBC blocks.
+    assert.match(stored, /^[0-9a-f]{64,}$/);
+}
+
+describe("NocoBase variables provider", () => {
+    it("creates the client ID as a plain variable and the secret as an encrypted secret", async () => {
+        const counter = new RequestCounter();
+        const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
+        const inputs = inputsFor("create");
+
+        const result = await provider.create!(inputs);
+
+        const client = rootClient();
+        assert.deepEqual(await client.getVariable(inputs.clientIdVariable), { name: inputs.clientIdVariable, type: "default", value: inputs.clientId });
+        assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
+        assertCiphertextOf(await storedValue(inputs.clientSecretVariable), inputs.clientSecret);
+        assert.deepEqual(result.outs, {
+            apiUrl: inputs.apiUrl, clientIdVariable: inputs.clientIdVariable, clientSecretVariable: inputs.clientSecretVariable,
+            clientId: inputs.clientId, clientSecretKeyId: inputs.clientSecretKeyId,
+        });
+        assertNoCredentials(JSON.stringify(result), [inputs.clientSecret, runningNocobase().rootApiKey]);
+        console.log(`nocobase requests: create ${counter.summary()}`);
+    });
+
+    it("makes no request to NocoBase when nothing changed, and only reads on refresh", async () => {
+        const counter = new RequestCounter();
+        const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
+        const inputs = inputsFor("noop");
+        const { id, outs } = await provider.create!(inputs);
+        counter.reset();
+
+        const diff = await provider.diff!(id, outs as MailVariablesOutputs, { ...inputs });
+        assert.equal(diff.changes, false);
+        assert.equal(counter.reads + counter.writes, 0);
+        console.log(`nocobase requests: no-op reads=${counter.reads} writes=${counter.writes}`);
+
+        const read = await provider.read!(id, outs as MailVariablesOutputs);
+        const afterRefresh = await provider.diff!(id, read.props!, { ...inputs });
+        assert.equal(afterRefresh.changes, false);
+        assert.equal(counter.writes, 0);
+        assert.equal(counter.reads, 2);
+        console.log(`nocobase requests: no-op with refresh ${counter.summary()}`);
+    });
+
+    it("writes a rotated secret, still encrypted, and leaves the client ID alone", async () => {
+        const counter = new RequestCounter();
+        const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
+        const inputs = inputsFor("rotate");
+        const { id, outs } = await provider.create!(inputs);
+        const before = await storedValue(inputs.clientSecretVariable);
+        const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
+        counter.reset();
+
+        const diff = await provider.diff!(id, outs as MailVariablesOutputs, rotated);
+        assert.equal(diff.changes, true);
+        const started = Date.now();
+        const updated = await provider.update!(id, outs as MailVariablesOutputs, rotated);
+        const elapsed = Date.now() - started;
+
+        const after = await storedValue(inputs.clientSecretVariable);
+        assert.notEqual(after, before);
+        assertCiphertextOf(after, rotated.clientSecret);
+        assert.equal(updated.outs?.clientSecretKeyId, rotated.clientSecretKeyId);
+        // One read and one write for the secret; the restart is one write and at least one read.
+        assert.equal(counter.events.filter((e) => e.operation.includes(inputs.clientIdVariable)).length, 0);
+        assert.equal(counter.events.filter((e) => e.kind === "write" && e.operation.includes(inputs.clientSecretVariable)).length, 1);
+        console.log(`nocobase requests: rotation ${counter.summary()} (including app:refresh and waiting for it) in ${elapsed} ms`);
+    });
+
+    it("adopts entries that already exist under the same names", async () => {
+        const provider = await configuredProvider(runningNocobase().rootApiKey);
+        const inputs = inputsFor("adopt");
+        const client = rootClient();
+        await client.createVariable(inputs.clientIdVariable, "default", "someone else's value");
+        // Stored plain under the secret's name, with the very value the provider will write.
+        await client.createVariable(inputs.clientSecretVariable, "default", inputs.clientSecret);
+
+        await provider.create!(inputs);
+
+        assert.equal((await client.getVariable(inputs.clientIdVariable))?.value, inputs.clientId);
+        assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
+        assertCiphertextOf(await storedValue(inputs.clientSecretVariable), inputs.clientSecret);
+    });
+
+    it("destroys only the two entries it owns, and tolerates their absence", async () => {
+        const provider = await configuredProvider(runningNocobase().rootApiKey);
+        const inputs = inputsFor("destroy");
+        const bystander = `${inputs.clientIdVariable}_OTHER`;
+        const client = rootClient();
+        await client.createVariable(bystander, "default", "keep me");
+        const { id, outs } = await provider.create!(inputs);
+
+        await provider.delete!(id, outs as MailVariablesOutputs);
+
+        assert.equal(await client.getVariable(inputs.clientIdVariable), undefined);
+        assert.equal(await client.getVariable(inputs.clientSecretVariable), undefined);
+        assert.equal((await client.getVariable(bystander))?.value, "keep me");
+        await provider.delete!(id, outs as MailVariablesOutputs);
+        await client.destroyVariable(bystander);
+    });
+
+    it("reports hand-deleted entries on refresh so the next update restores them", async () => {
+        const provider = await configuredProvider(runningNocobase().rootApiKey);
+        const inputs = inputsFor("refresh");
+        const { id, outs } = await provider.create!(inputs);
+        const client = rootClient();
+        await client.destroyVariable(inputs.clientSecretVariable);
+        await client.destroyVariable(inputs.clientIdVariable);
+
+        const read = await provider.read!(id, outs as MailVariablesOutputs);
+        assert.equal(read.id, id);
+        assert.equal(read.props?.clientSecretKeyId, "");
+        assert.equal(read.props?.clientId, "");
+        assert.equal((await provider.diff!(id, read.props!, inputs)).changes, true);
+        await provider.update!(id, read.props!, inputs);
+
+        assert.equal((await client.getVariable(inputs.clientIdVariable))?.value, inputs.clientId);
+        assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
+        assertCiphertextOf(await storedValue(inputs.clientSecretVariable), inputs.clientSecret);
+    });
+
+    it("moves the entries when the configured names change", async () => {
+        const provider = await configuredProvider(runningNocobase().rootApiKey);
+        const inputs = inputsFor("rename");
+        const { id, outs } = await provider.create!(inputs);
+        const renamed = { ...inputs, clientIdVariable: `${inputs.clientIdVariable}_NEW`, clientSecretVariable: `${inputs.clientSecretVariable}_NEW` };
+
+        await provider.update!(id, outs as MailVariablesOutputs, renamed);
+
+        const client = rootClient();
+        assert.equal(await client.getVariable(inputs.clientIdVariable), undefined);
+        assert.equal(await client.getVariable(inputs.clientSecretVariable), undefined);
+        assert.equal((await client.getVariable(renamed.clientIdVariable))?.value, inputs.clientId);
+        assert.equal((await client.getVariable(renamed.clientSecretVariable))?.type, "secret");
+    });
+});
