@@ -242,12 +242,12 @@ function servicePrincipals(ex: Exchange, ctx: GraphContext, rest: string): void 
             return sendJson(ex, 201, sp);
         }
     }
-    const match = /^\/([^/]+)(\/appRoleAssignments)?$/.exec(rest);
-    const sp = match ? dir.servicePrincipals.get(match[1]) : undefined;
+    const match = /^(?:\/([^/(]+)|\(appId='([^']+)'\))(\/appRoleAssignments)?$/.exec(rest);
+    const sp = !match ? undefined : match[1] ? dir.servicePrincipals.get(match[1]) : dir.findServicePrincipalByAppId(match[2]);
     if (!match || !sp || !visible(ctx, sp.id)) {
-        return sendGraphError(ex, 404, "Request_ResourceNotFound", NOT_FOUND(match?.[1] ?? rest));
+        return sendGraphError(ex, 404, "Request_ResourceNotFound", NOT_FOUND(match?.[1] ?? match?.[2] ?? rest));
     }
-    if (!match[2]) {
+    if (!match[3]) {
         return ex.method === "GET" ? sendJson(ex, 200, select(sp, ex.url.searchParams.get("$select")))
             : sendGraphError(ex, 405, "Request_BadRequest", `The method ${ex.method} is not allowed.`);
     }

@@ -1,0 +1,44 @@
+/**
+ * npm run bootstrap-deployer -- --repository <owner>/<repo> --environment <env> [--admin-consent]
+ * Creates or completes the GitHub Actions deployer identity. See BOOTSTRAP_USAGE.
+ */
+import { bootstrapDeployer, renderBootstrapResult } from "../src/bootstrap/bootstrap-deployer";
+import { BOOTSTRAP_USAGE, parseBootstrapArguments, type BootstrapArguments } from "../src/bootstrap/deployer-permissions";
+import { createDefaultCredential } from "../src/microsoft/credentials";
+import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
+import { GraphClient } from "../src/microsoft/graph-client";
+import { MicrosoftServiceError } from "../src/microsoft/service-error";
+
+async function main(): Promise<number> {
+    let args: BootstrapArguments;
+    let endpoints: MicrosoftEndpoints;
+    try {
+        args = parseBootstrapArguments(process.argv.slice(2), process.env);
+        if (args.help) {
+            process.stdout.write(BOOTSTRAP_USAGE);
+            return 0;
+        }
+        endpoints = resolveMicrosoftEndpoints();
+    } catch (err) {
+        process.stderr.write(`bootstrap-deployer: ${(err as Error).message}\n\n${BOOTSTRAP_USAGE}`);
+        return 2;
+    }
+    const graph = new GraphClient({ credential: createDefaultCredential(endpoints, args.tenantId), endpoints, tenantId: args.tenantId });
+    try {
+        const result = await bootstrapDeployer(graph, args);
+        process.stdout.write(args.json ? JSON.stringify(result, null, 2) + "\n" : renderBootstrapResult(result, args));
+        return 0;
+    } catch (err) {
+        const known = err instanceof MicrosoftServiceError;
+        process.stderr.write(`bootstrap-deployer: ${known ? "" : "unexpected failure: "}${(err as Error).message}\n` +
+            "Nothing is lost: run the same command again to complete what is missing.\n");
+        return 1;
+    }
+}
+
+main().then((code) => {
+    process.exitCode = code;
+}, (err: unknown) => {
+    process.stderr.write(`bootstrap-deployer: unexpected failure: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+});
