@@ -117,7 +117,9 @@ function checkSecrets(expected: StackOutputs, live: LiveRegistration, options: C
                 code: "secret-expiring", severity: "warning",
                 message: `The stack's client secret (key ID ${own.keyId}) expires on ${own.endDateTime}, in ${Math.floor(daysLeft)} days ` +
                     `(warning threshold ${options.warnDays} days).`,
-                fix: `Run ${pulumiUp(expected)}; it rotates the secret once ${expected.nextRotationAt} has passed.`,
+                fix: Date.parse(expected.nextRotationAt) <= options.now.getTime()
+                    ? `Run ${pulumiUp(expected)} now: the stack's rotation date ${expected.nextRotationAt} has passed, so it rotates the secret.`
+                    : `Run ${pulumiUp(expected)} after ${expected.nextRotationAt}, when the stack rotates the secret; or lower the rotation period.`,
             });
         }
     }
