@@ -3,6 +3,8 @@
  * typed findings. Pure, so every rule is tested without a network.
  */
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../microsoft-graph";
+import { DAY_MS } from "../secret-rotation";
+import { AudienceLimits, audienceLimits, isSignInAudience } from "../sign-in-audience";
 import type { StackOutputs } from "../stack-outputs";
 import type { Finding } from "./findings";
 import type { LiveRegistration } from "./live-registration";
@@ -13,10 +15,10 @@ export interface CheckOptions {
     readonly warnDays: number;
 }
 
-/** Audiences that accept personal Microsoft accounts; Microsoft limits them to 2 client secrets and v2 tokens. */
-const PERSONAL_ACCOUNT_AUDIENCES = new Set(["AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"]);
-const PERSONAL_ACCOUNT_SECRET_LIMIT = 2;
-const DAY_MS = 86_400_000;
+/** Microsoft's limits for the live audience; undefined for a value this project does not know. */
+function limitsOf(audience: string): AudienceLimits | undefined {
+    return isSignInAudience(audience) ? audienceLimits(audience) : undefined;
+}
 
 function pulumiUp(expected: StackOutputs): string {
     return `pulumi up --stack ${expected.environment}`;
@@ -81,7 +83,7 @@ function checkAudience(expected: StackOutputs, live: LiveRegistration, findings:
             fix: `Run ${pulumiUp(expected)} to set them back.`,
         });
     }
-    if (PERSONAL_ACCOUNT_AUDIENCES.has(app.signInAudience) && app.requestedAccessTokenVersion !== 2) {
+    if (limitsOf(app.signInAudience)?.requiresV2AccessTokens === true && app.requestedAccessTokenVersion !== 2) {
         findings.push({
             code: "access-token-version", severity: "error",
             message: `api.requestedAccessTokenVersion is ${String(app.requestedAccessTokenVersion)}; audience ${app.signInAudience} requires 2.`,
@@ -133,8 +135,8 @@ function checkSecrets(expected: StackOutputs, live: LiveRegistration, options: C
             `${p.keyId} (${p.displayName ?? "no description"}, expires ${p.endDateTime})`).join("; ")}.`,
         fix: "Remove them in the Entra admin center (App registrations > Certificates & secrets) unless something else uses them.",
     });
-    const limited = PERSONAL_ACCOUNT_AUDIENCES.has(app.signInAudience);
-    if (limited && app.passwordCredentials.length >= PERSONAL_ACCOUNT_SECRET_LIMIT) {
+    const secretLimit = limitsOf(app.signInAudience)?.maxClientSecrets;
+    if (secretLimit !== undefined && app.passwordCredentials.length >= secretLimit) {
         findings.push({
             code: "rotation-blocked", severity: "error",
             message: `The application holds ${app.passwordCredentials.length} client secrets, the limit for ${app.signInAudience}: ` +
