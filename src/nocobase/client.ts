@@ -63,8 +63,9 @@ const DEFAULT_MAX_ATTEMPTS = 6;
 const DEFAULT_INITIAL_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 4_000;
 const REFRESH_DEADLINE_MS = 60_000;
-const RETRIED_STATUSES = new Set([502, 503, 504]);
-const RETRIED_NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+// Arrays, not Sets: Pulumi's closure serialization of the provider turns a Set into an empty object.
+const RETRIED_STATUSES: readonly number[] = [502, 503, 504];
+const RETRIED_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"];
 const REDACTED = "[redacted]";
 
 interface Call {
@@ -197,7 +198,6 @@ export class NocobaseClient {
 
     private async call(call: Call): Promise<Answer> {
         const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-        const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         let backoffMs = this.options.initialBackoffMs ?? DEFAULT_INITIAL_BACKOFF_MS;
         const url = new URL(`${this.apiUrl}/${call.action}`);
         for (const [key, value] of Object.entries(call.query ?? {})) {
@@ -205,59 +205,66 @@ export class NocobaseClient {
         }
         const started = Date.now();
         for (let attempt = 1; ; attempt++) {
-            let failure: NocobaseError;
-            try {
-                const response = await fetch(url, {
-                    method: call.body === undefined && call.kind === "read" ? "GET" : "POST",
-                    headers: {
-                        Authorization: `Bearer ${this.options.apiToken}`,
-                        Accept: "application/json",
-                        ...(call.body === undefined ? {} : { "Content-Type": "application/json" }),
-                    },
-                    body: call.body === undefined ? undefined : JSON.stringify(call.body),
-                    signal: AbortSignal.timeout(timeoutMs),
-                });
-                const text = await response.text();
-                this.options.onRequest?.({ operation: call.operation, kind: call.kind, attempt, outcome: response.status });
-                const body = parseJson(text);
-                if (response.ok) {
-                    return { status: response.status, body };
-                }
-                failure = this.httpError(call, response.status, body, text);
-                if (!RETRIED_STATUSES.has(response.status)) {
-                    throw failure;
-                }
-            } catch (err) {
-                if (err instanceof NocobaseError) {
-                    throw err;
-                }
-                if (isTimeout(err)) {
-                    this.options.onRequest?.({ operation: call.operation, kind: call.kind, attempt, outcome: "timeout" });
-                    // A slow answer is not retried: repeating it would multiply the wait by the attempts.
-                    throw new NocobaseError(
-                        `NocoBase did not answer ${call.operation} within ${seconds(timeoutMs)} at ${this.apiUrl}. ` +
-                        "Fix: check that NocoBase is running and healthy (GET /api/__health_check answers ok) and " +
-                        `that ${this.options.apiUrlHint} points at it, then run again.`,
-                        call.operation, undefined, "TIMEOUT");
-                }
-                const code = networkCode(err);
-                this.options.onRequest?.({ operation: call.operation, kind: call.kind, attempt, outcome: "network-error" });
-                failure = new NocobaseError(
-                    `Could not reach NocoBase at ${this.apiUrl} for ${call.operation} (${code ?? "network error"}). ` +
-                    `Fix: start NocoBase, or correct ${this.options.apiUrlHint}, then run again.`,
-                    call.operation, undefined, code);
-                if (code === undefined || !RETRIED_NETWORK_CODES.has(code)) {
-                    throw failure;
-                }
+            const outcome = await this.attempt(call, url, attempt);
+            if (!(outcome instanceof NocobaseError)) {
+                return outcome;
+            }
+            const transient = outcome.status === undefined
+                ? outcome.code !== undefined && RETRIED_NETWORK_CODES.includes(outcome.code)
+                : RETRIED_STATUSES.includes(outcome.status);
+            if (!transient) {
+                throw outcome;
             }
             if (attempt >= maxAttempts) {
                 throw new NocobaseError(
-                    `${failure.message} (gave up after ${attempt} attempts over ${seconds(Date.now() - started)})`,
-                    failure.operation, failure.status, failure.code);
+                    `${outcome.message} (gave up after ${attempt} attempts over ${seconds(Date.now() - started)})`,
+                    outcome.operation, outcome.status, outcome.code);
             }
             await new Promise((resolve) => setTimeout(resolve, backoffMs));
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
+    }
+
+    /** One HTTP exchange: the answer when 2xx, otherwise the error it amounts to (not thrown). */
+    private async attempt(call: Call, url: URL, attempt: number): Promise<Answer | NocobaseError> {
+        const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const report = (outcome: NocobaseRequestEvent["outcome"]) =>
+            this.options.onRequest?.({ operation: call.operation, kind: call.kind, attempt, outcome });
+        let status: number;
+        let text: string;
+        try {
+            const response = await fetch(url, {
+                method: call.body === undefined && call.kind === "read" ? "GET" : "POST",
+                headers: {
+                    Authorization: `Bearer ${this.options.apiToken}`,
+                    Accept: "application/json",
+                    ...(call.body === undefined ? {} : { "Content-Type": "application/json" }),
+                },
+                body: call.body === undefined ? undefined : JSON.stringify(call.body),
+                signal: AbortSignal.timeout(timeoutMs),
+            });
+            status = response.status;
+            text = await response.text();
+        } catch (err) {
+            if (isTimeout(err)) {
+                report("timeout");
+                // Not retried: repeating a slow call would multiply the wait by the attempts.
+                return new NocobaseError(
+                    `NocoBase did not answer ${call.operation} within ${seconds(timeoutMs)} at ${this.apiUrl}. ` +
+                    "Fix: check that NocoBase is running and healthy (GET /api/__health_check answers ok) and " +
+                    `that ${this.options.apiUrlHint} points at it, then run again.`,
+                    call.operation, undefined, "TIMEOUT");
+            }
+            report("network-error");
+            const code = networkCode(err);
+            return new NocobaseError(
+                `Could not reach NocoBase at ${this.apiUrl} for ${call.operation} (${code ?? "network error"}). ` +
+                `Fix: start NocoBase, or correct ${this.options.apiUrlHint}, then run again.`,
+                call.operation, undefined, code);
+        }
+        report(status);
+        const body = parseJson(text);
+        return status >= 200 && status < 300 ? { status, body } : this.httpError(call, status, body, text);
     }
 
     private httpError(call: Call, status: number, body: unknown, text: string): NocobaseError {
@@ -289,7 +296,7 @@ export class NocobaseClient {
                     "correct the configured name and run again.";
                 break;
             default:
-                message = RETRIED_STATUSES.has(status)
+                message = RETRIED_STATUSES.includes(status)
                     ? `NocoBase was unavailable for ${at} (${detail}${code === "APP_COMMANDING" ? ", starting or restarting" : ""}). ` +
                       "Fix: wait until NocoBase is up (GET /api/__health_check answers ok), then run again."
                     : `NocoBase failed ${at} (${detail}: ${quoted}). Fix: check NocoBase's server log, then run again.`;

@@ -9,9 +9,12 @@
  *
  * State (outputs) keeps no secret: a rotation is seen as a change of the secret's key ID, which Microsoft
  * assigns anew for every secret, so diff needs no request and a run with nothing changed writes nothing.
+ * After writing, it restarts NocoBase's application (`app:refresh`, about 2 s of 503) because some
+ * consumers render `{{$env.NAME}}` only when they load; the integration tests show a notification
+ * channel keeping the old secret until then.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { NocobaseClient, type NocobaseRequestEvent, type VariableType } from "./client";
+import { NocobaseClient, type NocobaseRequestEvent, type NocobaseVariable, type VariableType } from "./client";
 
 export const API_TOKEN_CONFIG_KEY = "nocobase-entra-mail:nocobaseApiToken";
 export const API_TOKEN_ENV = "NOCOBASE_API_TOKEN";
@@ -166,13 +169,21 @@ function recorded(inputs: MailVariablesInputs): MailVariablesOutputs {
 }
 
 /**
- * Makes NocoBase hold `value` under `name` with `type`, with one read and at most one write in the usual
- * cases; returns whether it wrote. A plain entry of the same name is removed and created anew as a
- * secret: turning its type to secret with an unchanged value would leave that value stored in plaintext.
- * A secret is always written, since NocoBase never shows its plaintext to compare with.
+ * Makes NocoBase hold `value` under `name` with `type`: one read, then at most one write in the usual
+ * cases; returns whether it wrote. A secret is always written, since NocoBase never shows its plaintext
+ * to compare with.
  */
 export async function ensureVariable(client: NocobaseClient, name: string, type: VariableType, value: string): Promise<boolean> {
-    const existing = await client.getVariable(name);
+    return writeVariable(client, name, type, value, await client.getVariable(name));
+}
+
+/**
+ * As `ensureVariable`, given what NocoBase holds under `name` (undefined: nothing). A plain entry of the
+ * same name is removed and created anew as a secret: turning its type to secret with an unchanged value
+ * would leave that value stored in plaintext.
+ */
+export async function writeVariable(client: NocobaseClient, name: string, type: VariableType, value: string,
+    existing: NocobaseVariable | undefined): Promise<boolean> {
     if (existing === undefined) {
         await client.createVariable(name, type, value);
     } else if (type === "default" && existing.type === "default" && existing.value === value) {

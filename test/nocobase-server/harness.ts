@@ -143,6 +143,12 @@ export async function startNocobase(log: (line: string) => void = () => undefine
 
         const userToken = await signIn(`${baseUrl}/api`, rootAccount, rootPassword);
         const rootApiKey = await createApiKey(`${baseUrl}/api`, userToken, "root", "integration tests");
+        // The end-to-end test sends mail through a notification channel; NocoBase ships the email channel
+        // type disabled. Enabling it restarts the application.
+        const enableStarted = Date.now();
+        await api(`${baseUrl}/api`, "pm:enable?filterByTk=notification-email", rootApiKey, {});
+        await waitForHealth(baseUrl, nocobase, logFile);
+        log(`email notifications enabled in ${Date.now() - enableStarted} ms`);
         current = {
             baseUrl, apiUrl: `${baseUrl}/api`, rootApiKey, rootAccount, rootPassword,
             postgres: { binDir, port: pgPort, user: "nocobase", database: "nocobase" }, logFile, stop,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { api, runningNocobase } from "../nocobase-server/harness";
-import { configuredProvider, freshKeyId, freshSecret, inputsFor } from "./support";
+import { configuredProvider, freshKeyId, freshSecret, inputsFor, rootClient } from "./support";
 import { type SmtpSink, startSmtpSink } from "./smtp-sink";
 
 describe("NocoBase resolves {{$env}} to the delivered secret", () => {
@@ -32,20 +32,40 @@ describe("NocoBase resolves {{$env}} to the delivered secret", () => {
         return login;
     }
 
-    it("uses the rotated secret after the provider's update", async () => {
-        const provider = await configuredProvider(runningNocobase().rootApiKey);
-        const inputs = inputsFor("e2e");
-        const { id, outs } = await provider.create!(inputs);
-        const channelName = `ch_${inputs.clientSecretVariable.toLowerCase()}`;
+    async function createChannel(secretVariable: string): Promise<string> {
+        const channelName = `ch_${secretVariable.toLowerCase()}`;
         await api(runningNocobase().apiUrl, "notificationChannels:create", runningNocobase().rootApiKey, {
             name: channelName,
             title: "Rotation check",
             notificationType: "email",
             options: {
                 host: "127.0.0.1", port: sink.port, secure: false, account: "mailer",
-                password: `{{$env.${inputs.clientSecretVariable}}}`, from: "nocobase@example.com",
+                password: `{{$env.${secretVariable}}}`, from: "nocobase@example.com",
             },
         });
+        return channelName;
+    }
+
+    it("keeps the old secret in a notification channel until NocoBase restarts (why the provider restarts it)", async () => {
+        const provider = await configuredProvider(runningNocobase().rootApiKey);
+        const inputs = inputsFor("cached");
+        await provider.create(inputs);
+        const channelName = await createChannel(inputs.clientSecretVariable);
+        const client = rootClient();
+        const newSecret = freshSecret();
+
+        await client.updateVariable(inputs.clientSecretVariable, "secret", newSecret);
+        assert.equal((await sendThroughChannel(channelName)).password, inputs.clientSecret);
+
+        await client.refreshApp();
+        assert.equal((await sendThroughChannel(channelName)).password, newSecret);
+    });
+
+    it("uses the rotated secret after the provider's update", async () => {
+        const provider = await configuredProvider(runningNocobase().rootApiKey);
+        const inputs = inputsFor("e2e");
+        const { id, outs } = await provider.create(inputs);
+        const channelName = await createChannel(inputs.clientSecretVariable);
 
         assert.equal((await sendThroughChannel(channelName)).password, inputs.clientSecret);
 

@@ -71,7 +71,7 @@ describe("NocoBase faults", () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey, { ...FAST_RETRIES, onRequest: counter.onRequest });
         const inputs = inputsFor("stopped", { apiUrl: `http://127.0.0.1:${await closedPort()}/api` });
 
-        const message = await failureOf(() => provider.create!(inputs));
+        const message = await failureOf(() => provider.create(inputs));
 
         assert.match(message, /Could not reach NocoBase at http:\/\/127\.0\.0\.1:\d+\/api for reading variable \S+ \(ECONNREFUSED\)/);
         assert.match(message, /Fix: start NocoBase, or correct the stack config nocobase-entra-mail:nocobaseApiUrl/);
@@ -86,7 +86,7 @@ describe("NocoBase faults", () => {
         const provider = await configuredProvider(wrongKey, { onRequest: counter.onRequest });
         const inputs = inputsFor("badkey");
 
-        const message = await failureOf(() => provider.create!(inputs));
+        const message = await failureOf(() => provider.create(inputs));
 
         assert.match(message, /^NocoBase refused the API key \(401 INVALID_TOKEN\) when reading variable/);
         assert.match(message, /pulumi config set --secret nocobase-entra-mail:nocobaseApiToken <API key>/);
@@ -100,7 +100,7 @@ describe("NocoBase faults", () => {
         try {
             const counter = new RequestCounter();
             const provider = await configuredProvider("", { onRequest: counter.onRequest });
-            const message = await failureOf(() => provider.create!(inputsFor("nokey")));
+            const message = await failureOf(() => provider.create(inputsFor("nokey")));
             assert.match(message, /No NocoBase API key.*pulumi config set --secret nocobase-entra-mail:nocobaseApiToken/);
             assert.equal(counter.events.length, 0);
         } finally {
@@ -115,7 +115,7 @@ describe("NocoBase faults", () => {
         const provider = await configuredProvider(key);
         const inputs = inputsFor("norights");
 
-        const message = await failureOf(() => provider.create!(inputs));
+        const message = await failureOf(() => provider.create(inputs));
 
         assert.match(message, /^NocoBase denied reading variable \S+ at .* \(403\): the API key's role may not manage Variables and secrets/);
         assert.match(message, /pm\.environment-variables/);
@@ -128,7 +128,7 @@ describe("NocoBase faults", () => {
         const provider = await configuredProvider(key);
         const inputs = inputsFor("leastprivilege");
 
-        const { id, outs } = await provider.create!(inputs);
+        const { id, outs } = await provider.create(inputs);
         const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
         await provider.update!(id, outs as MailVariablesOutputs, rotated);
         const read = await provider.read!(id, { ...(outs as MailVariablesOutputs), clientSecretKeyId: rotated.clientSecretKeyId });
@@ -152,7 +152,7 @@ describe("NocoBase faults", () => {
             const inputs = inputsFor("slow", { apiUrl: proxy.url });
             const started = Date.now();
 
-            const message = await failureOf(() => provider.create!(inputs));
+            const message = await failureOf(() => provider.create(inputs));
 
             assert.ok(Date.now() - started < 2_500, "a timeout is not retried");
             assert.match(message, /^NocoBase did not answer reading variable \S+ within 1\.0 s at http:\/\/127\.0\.0\.1:\d+\/api\. Fix: check that NocoBase is running/);
@@ -164,7 +164,7 @@ describe("NocoBase faults", () => {
         const counter = new RequestCounter();
         const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
         const inputs = inputsFor("restart");
-        const { id, outs } = await provider.create!(inputs);
+        const { id, outs } = await provider.create(inputs);
         const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
         counter.reset();
 

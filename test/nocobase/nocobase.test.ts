@@ -7,6 +7,8 @@ import { runningNocobase, startNocobase } from "../nocobase-server/harness";
 import "./provider.suite";
 import "./faults.suite";
 import "./end-to-end.suite";
+import "./push-script.suite";
+import "./serialization.suite";
 
 before(async () => {
     const started = Date.now();

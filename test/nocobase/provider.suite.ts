@@ -26,7 +26,7 @@ describe("NocoBase variables provider", () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
         const inputs = inputsFor("create");
 
-        const result = await provider.create!(inputs);
+        const result = await provider.create(inputs);
 
         const client = rootClient();
         assert.deepEqual(await client.getVariable(inputs.clientIdVariable), { name: inputs.clientIdVariable, type: "default", value: inputs.clientId });
@@ -44,7 +44,7 @@ describe("NocoBase variables provider", () => {
         const counter = new RequestCounter();
         const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
         const inputs = inputsFor("noop");
-        const { id, outs } = await provider.create!(inputs);
+        const { id, outs } = await provider.create(inputs);
         counter.reset();
 
         const diff = await provider.diff!(id, outs as MailVariablesOutputs, { ...inputs });
@@ -52,7 +52,7 @@ describe("NocoBase variables provider", () => {
         assert.equal(counter.reads + counter.writes, 0);
         console.log(`nocobase requests: no-op reads=${counter.reads} writes=${counter.writes}`);
 
-        const read = await provider.read!(id, outs as MailVariablesOutputs);
+        const read = await provider.read!(id, outs);
         const afterRefresh = await provider.diff!(id, read.props!, { ...inputs });
         assert.equal(afterRefresh.changes, false);
         assert.equal(counter.writes, 0);
@@ -64,7 +64,7 @@ describe("NocoBase variables provider", () => {
         const counter = new RequestCounter();
         const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
         const inputs = inputsFor("rotate");
-        const { id, outs } = await provider.create!(inputs);
+        const { id, outs } = await provider.create(inputs);
         const before = await storedValue(inputs.clientSecretVariable);
         const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
         counter.reset();
@@ -93,7 +93,7 @@ describe("NocoBase variables provider", () => {
         // Stored plain under the secret's name, with the very value the provider will write.
         await client.createVariable(inputs.clientSecretVariable, "default", inputs.clientSecret);
 
-        await provider.create!(inputs);
+        await provider.create(inputs);
 
         assert.equal((await client.getVariable(inputs.clientIdVariable))?.value, inputs.clientId);
         assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
@@ -106,7 +106,7 @@ describe("NocoBase variables provider", () => {
         const bystander = `${inputs.clientIdVariable}_OTHER`;
         const client = rootClient();
         await client.createVariable(bystander, "default", "keep me");
-        const { id, outs } = await provider.create!(inputs);
+        const { id, outs } = await provider.create(inputs);
 
         await provider.delete!(id, outs as MailVariablesOutputs);
 
@@ -120,17 +120,17 @@ describe("NocoBase variables provider", () => {
     it("reports hand-deleted entries on refresh so the next update restores them", async () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey);
         const inputs = inputsFor("refresh");
-        const { id, outs } = await provider.create!(inputs);
+        const { id, outs } = await provider.create(inputs);
         const client = rootClient();
         await client.destroyVariable(inputs.clientSecretVariable);
         await client.destroyVariable(inputs.clientIdVariable);
 
-        const read = await provider.read!(id, outs as MailVariablesOutputs);
+        const read = await provider.read!(id, outs);
         assert.equal(read.id, id);
         assert.equal(read.props?.clientSecretKeyId, "");
         assert.equal(read.props?.clientId, "");
-        assert.equal((await provider.diff!(id, read.props!, inputs)).changes, true);
-        await provider.update!(id, read.props!, inputs);
+        assert.equal((await provider.diff!(id, read.props, inputs)).changes, true);
+        await provider.update!(id, read.props, inputs);
 
         assert.equal((await client.getVariable(inputs.clientIdVariable))?.value, inputs.clientId);
         assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
@@ -140,7 +140,7 @@ describe("NocoBase variables provider", () => {
     it("moves the entries when the configured names change", async () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey);
         const inputs = inputsFor("rename");
-        const { id, outs } = await provider.create!(inputs);
+        const { id, outs } = await provider.create(inputs);
         const renamed = { ...inputs, clientIdVariable: `${inputs.clientIdVariable}_NEW`, clientSecretVariable: `${inputs.clientSecretVariable}_NEW` };
 
         await provider.update!(id, outs as MailVariablesOutputs, renamed);
