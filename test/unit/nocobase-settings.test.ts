@@ -16,7 +16,7 @@ describe("NocoBase variable names", () => {
         for (const name of ["1ABC", "_ABC", "MAIL-ID", "MAIL ID", "MAIL.ID", "É"]) {
             const problem = variableNameProblem(name);
             assert.ok(problem?.includes(`"${name}"`), `${name}: ${problem}`);
-            assert.match(problem, /start with a letter and contain only letters, digits and _/);
+            assert.match(problem ?? "", /start with a letter and contain only letters, digits and _/);
         }
     });
 
