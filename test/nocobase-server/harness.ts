@@ -53,15 +53,13 @@ export async function startNocobase(log: (line: string) => void = () => undefine
     fs.rmSync(RUNTIME_DIR, { recursive: true, force: true });
     fs.mkdirSync(RUNTIME_DIR, { recursive: true });
     const logFile = path.join(RUNTIME_DIR, "nocobase.log");
-    const pgLog = path.join(RUNTIME_DIR, "postgres.log");
     // Outside the work tree: the postgres user must be able to reach it whatever the checkout's permissions.
     const pgRoot = fs.mkdtempSync(path.join(os.tmpdir(), "nocobase-entra-mail-pg-"));
     const pgData = path.join(pgRoot, "data");
+    const pgLog = path.join(pgRoot, "postgres.log");
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
         await run("chown", ["postgres:postgres", pgRoot]);
-        fs.writeFileSync(pgLog, "");
-        await run("chown", ["postgres:postgres", pgLog]);
     }
     const pgCommand = (tool: string, args: string[]) => asRoot
         ? run("runuser", ["-u", "postgres", "--", path.join(binDir, tool), ...args], { cwd: pgRoot })
@@ -89,8 +87,12 @@ export async function startNocobase(log: (line: string) => void = () => undefine
         const pgPort = await freePort();
         const started = Date.now();
         await pgCommand("initdb", ["-D", pgData, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
-        await pgCommand("pg_ctl", ["-D", pgData, "-l", pgLog, "-w", "-t", "60", "start", "-o",
-            `-p ${pgPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off`]);
+        try {
+            await pgCommand("pg_ctl", ["-D", pgData, "-l", pgLog, "-w", "-t", "60", "start", "-o",
+                `-p ${pgPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off`]);
+        } catch (err) {
+            throw new Error(`PostgreSQL did not start (${(err as Error).message.split("\n")[0]}). Last lines of its log:\n${tail(pgLog)}`, { cause: err });
+        }
         pgStarted = true;
         const dbPassword = randomBytes(12).toString("hex");
         const psql = path.join(binDir, "psql");
