@@ -86,7 +86,7 @@ export async function startNocobase(log: (line: string) => void = () => undefine
     try {
         const pgPort = await freePort();
         const started = Date.now();
-        await pgCommand("initdb", ["-D", pgData, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
+        await pgCommand("initdb", ["-D", pgData, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
         try {
             await pgCommand("pg_ctl", ["-D", pgData, "-l", pgLog, "-w", "-t", "60", "start", "-o",
                 `-p ${pgPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off`]);
