@@ -9,7 +9,7 @@ module.exports = tseslint.config(
     ...tseslint.configs.recommendedTypeChecked,
     {
         languageOptions: {
-            parserOptions: { projectService: true, tsconfigRootDir: __dirname },
+            parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js"] }, tsconfigRootDir: __dirname },
         },
         plugins: { "@pulumi": pulumi },
         rules: {

@@ -3,6 +3,10 @@
  * them), typed settings or a list of problems out. Every problem names the key, shows the bad value and
  * gives the fix as a `pulumi config set` command.
  */
+import {
+    apiUrlProblem, DEFAULT_CLIENT_ID_VARIABLE, DEFAULT_CLIENT_SECRET_VARIABLE, normaliseApiUrl, variableNameProblem,
+    variableNamesProblem,
+} from "./nocobase/variable-names";
 import { mailCallbackUris, NocobaseBaseUrl, parseNocobaseUrl, parseSubAppName } from "./redirect-uris";
 import { RotationPolicy } from "./secret-rotation";
 import {
@@ -21,8 +25,8 @@ export const DEFAULTS = {
     secretGeneration: 1,
     grantAdminConsent: false,
     owners: [] as string[],
-    nocobaseClientIdVariable: "MICROSOFT_EMAIL_CLIENT_ID",
-    nocobaseClientSecretVariable: "MICROSOFT_EMAIL_CLIENT_SECRET",
+    nocobaseClientIdVariable: DEFAULT_CLIENT_ID_VARIABLE,
+    nocobaseClientSecretVariable: DEFAULT_CLIENT_SECRET_VARIABLE,
 } as const;
 
 /** Longest secret lifetime accepted: Microsoft's 24-month maximum for client secrets. */
@@ -79,7 +83,6 @@ export interface ConfigProblem {
 export type Validated = { readonly ok: true; readonly settings: Settings } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NOCOBASE_VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** `pulumi config set` for a key, as users type it. */
 export function configSet(key: ConfigKey | "nocobaseApiToken", example: string, flags = ""): string {
@@ -88,6 +91,11 @@ export function configSet(key: ConfigKey | "nocobaseApiToken", example: string, 
 
 function show(value: string): string {
     return JSON.stringify(value);
+}
+
+/** Prefixes the quoted value unless the problem text already quotes it. */
+function withValue(value: string, problem: string): string {
+    return problem.startsWith(show(value)) ? problem : `is ${show(value)}: ${problem}`;
 }
 
 /** Validates all configuration at once, so a user sees every problem in one run. */
@@ -219,23 +227,28 @@ export function validateSettings(raw: RawSettings): Validated {
     // Hand-over to NocoBase.
     const variable = (key: "nocobaseClientIdVariable" | "nocobaseClientSecretVariable"): string => {
         const name = text(key) ?? DEFAULTS[key];
-        if (!NOCOBASE_VARIABLE_NAME.test(name)) {
-            fail(key, `is ${show(name)}; NocoBase variable names start with a letter and hold only letters, digits and _`,
-                configSet(key, DEFAULTS[key]));
+        const problem = variableNameProblem(name);
+        if (problem !== null) {
+            fail(key, withValue(name, problem), configSet(key, DEFAULTS[key]));
         }
         return name;
     };
     const clientIdVariable = variable("nocobaseClientIdVariable");
     const clientSecretVariable = variable("nocobaseClientSecretVariable");
-    if (clientIdVariable === clientSecretVariable) {
-        fail("nocobaseClientSecretVariable", `is ${show(clientSecretVariable)}, the same as nocobaseClientIdVariable`,
+    const sameName = variableNamesProblem(clientIdVariable, clientSecretVariable);
+    if (sameName !== null) {
+        fail("nocobaseClientSecretVariable", `is ${show(clientSecretVariable)}: ${sameName}`,
             configSet("nocobaseClientSecretVariable", DEFAULTS.nocobaseClientSecretVariable));
     }
     const apiUrlText = text("nocobaseApiUrl");
     let apiUrl = primary === undefined ? "" : `${primary.origin}${primary.publicPath}/api`;
     if (apiUrlText !== undefined) {
-        apiUrl = parseApiUrl(apiUrlText) ?? fail("nocobaseApiUrl", `is ${show(apiUrlText)}; it must be the https URL ` +
-            "of NocoBase's API (http only for localhost), without credentials, query or fragment", configSet("nocobaseApiUrl", "https://crm.internal.example.com/api")) ?? "";
+        const problem = apiUrlProblem(apiUrlText);
+        if (problem === null) {
+            apiUrl = normaliseApiUrl(apiUrlText);
+        } else {
+            fail("nocobaseApiUrl", withValue(apiUrlText, problem), configSet("nocobaseApiUrl", "https://crm.internal.example.com/api"));
+        }
     }
 
     if (problems.length > 0 || primary === undefined || audience === undefined || rotationDays === undefined ||
@@ -260,22 +273,6 @@ export function validateSettings(raw: RawSettings): Validated {
             nocobaseTarget,
         },
     };
-}
-
-/** NocoBase's API URL, normalised without trailing slash; undefined when unusable. */
-function parseApiUrl(raw: string): string | undefined {
-    try {
-        const url = new URL(raw);
-        // The API token travels in a header, so plain http is refused except on the same machine.
-        const loopback = url.hostname === "localhost" || url.hostname === "127.0.0.1";
-        if ((url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) || url.search !== "" ||
-            url.hash !== "" || url.username !== "" || url.password !== "") {
-            return undefined;
-        }
-        return `${url.origin}${url.pathname.replace(/\/{2,}/g, "/").replace(/\/$/, "")}`;
-    } catch {
-        return undefined;
-    }
 }
 
 /** One message for all problems, in the order of the keys. */

@@ -103,8 +103,8 @@ describe("settings refusals", () => {
         ["owners that are not a list", { owners: "alice" }, "owners", /not a list/],
         ["an adopt ID that is not a GUID", { adoptApplicationObjectId: "my-app" }, "adoptApplicationObjectId", /"my-app"/],
         ["a bad NocoBase variable name", { nocobaseClientIdVariable: "1-client" }, "nocobaseClientIdVariable", /"1-client"/],
-        ["the same variable for ID and secret", { nocobaseClientSecretVariable: "MICROSOFT_EMAIL_CLIENT_ID" }, "nocobaseClientSecretVariable", /same as nocobaseClientIdVariable/],
-        ["an http API URL off this machine", { nocobaseApiUrl: "http://nocobase.internal:13000/api" }, "nocobaseApiUrl", /http only for localhost/],
+        ["the same variable for ID and secret", { nocobaseClientSecretVariable: "MICROSOFT_EMAIL_CLIENT_ID" }, "nocobaseClientSecretVariable", /"MICROSOFT_EMAIL_CLIENT_ID": the client ID and the client secret would both be written/],
+        ["an http API URL off this machine", { nocobaseApiUrl: "http://nocobase.internal:13000/api" }, "nocobaseApiUrl", /"http:\/\/nocobase\.internal:13000\/api": uses http for a host other than localhost/],
     ];
     for (const [what, raw, key, pattern] of cases) {
         it(`refuses ${what}`, () => {
