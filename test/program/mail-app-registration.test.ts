@@ -28,7 +28,7 @@ function build(extra: { adoptApplicationObjectId?: string; grantAdminConsent?: b
         transformations: [(args) => {
             // The component's own options pass through its transformations too.
             if (args.type !== "nocobase-entra-mail:entra:MailAppRegistration") {
-                children.push({ type: args.type, name: args.name, opts: args.opts as pulumi.CustomResourceOptions });
+                children.push({ type: args.type, name: args.name, opts: args.opts });
             }
             return undefined;
         }],
