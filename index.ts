@@ -23,6 +23,7 @@ const registration = new MailAppRegistration("nocobase-mail", {
 if (settings.nocobase !== undefined) {
     new NocobaseMailVariables("nocobase-mail-variables", {
         apiUrl: settings.nocobase.apiUrl,
+        appName: settings.nocobaseSubApp,
         clientIdVariable: settings.nocobase.clientIdVariable,
         clientSecretVariable: settings.nocobase.clientSecretVariable,
         clientId: registration.clientId,
@@ -45,5 +46,6 @@ export const clientSecretKeyId = registration.clientSecretKeyId;
 export const clientSecretExpiresAt = registration.clientSecretExpiresAt;
 export const nextRotationAt = registration.nextRotationAt;
 export const nocobaseApiUrl = settings.nocobaseTarget.apiUrl;
+export const nocobaseSubApp = settings.nocobaseSubApp ?? "";
 export const nocobaseClientIdVariable = settings.nocobaseTarget.clientIdVariable;
 export const nocobaseClientSecretVariable = settings.nocobaseTarget.clientSecretVariable;

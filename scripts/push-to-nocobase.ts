@@ -57,6 +57,7 @@ async function push(outputs: StackOutputs, apiUrl: string, apiToken: string): Pr
     let writes = 0;
     const client = new NocobaseClient({
         apiUrl,
+        appName: outputs.nocobaseSubApp === undefined || outputs.nocobaseSubApp === "" ? undefined : outputs.nocobaseSubApp,
         apiToken,
         apiTokenHint: `the environment variable ${API_TOKEN_ENV}`,
         apiUrlHint: "--api-url (or the outputs' nocobaseApiUrl)",

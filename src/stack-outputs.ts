@@ -26,6 +26,8 @@ export interface StackOutputs {
     readonly nocobaseClientSecretVariable: string;
     /** Base URL of NocoBase's HTTP API (ends in `/api`). */
     readonly nocobaseApiUrl: string;
+    /** Sub-application holding the variables; "" or absent for the main application. */
+    readonly nocobaseSubApp?: string;
 }
 
 const STRING_FIELDS = [

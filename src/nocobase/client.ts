@@ -30,6 +30,11 @@ export interface NocobaseClientOptions {
     /** Base URL of the HTTP API, ending in /api. */
     readonly apiUrl: string;
     readonly apiToken: string;
+    /**
+     * Sub-application of NocoBase's multi-app manager, sent as the `X-App` header NocoBase's gateway
+     * routes by (each application has its own variables). Default: the main application.
+     */
+    readonly appName?: string;
     /** How the user sets the API key, quoted in 401/403 errors, e.g. a `pulumi config set` command. */
     readonly apiTokenHint: string;
     /** How the user sets the API URL, quoted when NocoBase cannot be reached. */
@@ -238,6 +243,7 @@ export class NocobaseClient {
                 headers: {
                     Authorization: `Bearer ${this.options.apiToken}`,
                     Accept: "application/json",
+                    ...(this.options.appName === undefined ? {} : { "X-App": this.options.appName }),
                     ...(call.body === undefined ? {} : { "Content-Type": "application/json" }),
                 },
                 body: call.body === undefined ? undefined : JSON.stringify(call.body),
@@ -271,9 +277,18 @@ export class NocobaseClient {
         const { code, message: serverMessage } = errorOf(body);
         const quoted = this.redact(serverMessage ?? text.slice(0, 200), call.sensitive ?? []);
         const detail = [String(status), code].filter((part) => part !== undefined && part !== "").join(" ");
-        const at = `${call.operation} at ${this.apiUrl}`;
+        const app = this.options.appName;
+        const at = `${call.operation} at ${this.apiUrl}${app === undefined ? "" : ` (sub-application ${app})`}`;
         let message: string;
-        switch (status) {
+        // The gateway answers 503 APP_PREPARING while it tries to start an application it does not know,
+        // then 404 APP_NOT_FOUND.
+        const appMissing = app !== undefined && (code === "APP_NOT_FOUND" || code === "APP_PREPARING");
+        switch (appMissing ? "app-missing" : status) {
+            case "app-missing":
+                message = `NocoBase could not serve the sub-application ${String(app)} for ${at} (${detail}). ` +
+                    `Fix: check that a sub-application named ${String(app)} exists and is running in NocoBase's ` +
+                    "application manager, or correct nocobase-entra-mail:nocobaseSubApp, then run again.";
+                break;
             case 401:
                 message = `NocoBase refused the API key (${detail}) when ${at}. ` +
                     "Fix: create an API key in NocoBase (Settings → API keys) for a role allowed to manage " +
@@ -296,10 +311,12 @@ export class NocobaseClient {
                     "correct the configured name and run again.";
                 break;
             default:
-                message = RETRIED_STATUSES.includes(status)
-                    ? `NocoBase was unavailable for ${at} (${detail}${code === "APP_COMMANDING" ? ", starting or restarting" : ""}). ` +
-                      "Fix: wait until NocoBase is up (GET /api/__health_check answers ok), then run again."
-                    : `NocoBase failed ${at} (${detail}: ${quoted}). Fix: check NocoBase's server log, then run again.`;
+                if (RETRIED_STATUSES.includes(status)) {
+                    message = `NocoBase was unavailable for ${at} (${detail}${code === "APP_COMMANDING" ? ", starting or restarting" : ""}). ` +
+                        "Fix: wait until NocoBase is up (GET /api/__health_check answers ok), then run again.";
+                } else {
+                    message = `NocoBase failed ${at} (${detail}: ${quoted}). Fix: check NocoBase's server log, then run again.`;
+                }
         }
         return new NocobaseError(message, call.operation, status, code);
     }

@@ -20,8 +20,14 @@ export const API_TOKEN_CONFIG_KEY = "nocobase-entra-mail:nocobaseApiToken";
 export const API_TOKEN_ENV = "NOCOBASE_API_TOKEN";
 export const API_URL_CONFIG_KEY = "nocobase-entra-mail:nocobaseApiUrl";
 
-export interface MailVariablesInputs {
+/** Where the variables live: NocoBase's API and, for a sub-application, its name. */
+export interface NocobaseTarget {
     readonly apiUrl: string;
+    /** Sub-application of NocoBase's multi-app manager; absent for the main application. */
+    readonly appName?: string;
+}
+
+export interface MailVariablesInputs extends NocobaseTarget {
     readonly clientIdVariable: string;
     readonly clientSecretVariable: string;
     readonly clientId: string;
@@ -30,8 +36,7 @@ export interface MailVariablesInputs {
 }
 
 /** What the state records. An empty `clientId`/`clientSecretKeyId` means refresh found the entry missing. */
-export interface MailVariablesOutputs {
-    readonly apiUrl: string;
+export interface MailVariablesOutputs extends NocobaseTarget {
     readonly clientIdVariable: string;
     readonly clientSecretVariable: string;
     readonly clientId: string;
@@ -50,10 +55,10 @@ export interface MailVariablesProvider extends pulumi.dynamic.ResourceProvider<M
     /** Set by `configure` from secret stack config; never part of a resource's inputs or outputs. */
     apiToken: string | undefined;
     readonly options: MailVariablesProviderOptions;
-    client(apiUrl: string): NocobaseClient;
+    client(target: NocobaseTarget): NocobaseClient;
 }
 
-const COMPARED_FIELDS = ["apiUrl", "clientIdVariable", "clientSecretVariable", "clientId", "clientSecretKeyId"] as const;
+const COMPARED_FIELDS = ["apiUrl", "appName", "clientIdVariable", "clientSecretVariable", "clientId", "clientSecretKeyId"] as const;
 
 export function createMailVariablesProvider(options: MailVariablesProviderOptions = {}): MailVariablesProvider {
     return {
@@ -66,7 +71,7 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             return Promise.resolve();
         },
 
-        client(apiUrl: string): NocobaseClient {
+        client(target: NocobaseTarget): NocobaseClient {
             const apiToken = this.apiToken ?? process.env[API_TOKEN_ENV];
             if (apiToken === undefined || apiToken === "") {
                 throw new Error(
@@ -75,7 +80,8 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
                     "create the key in NocoBase under Settings → API keys.");
             }
             return new NocobaseClient({
-                apiUrl,
+                apiUrl: target.apiUrl,
+                appName: target.appName,
                 apiToken,
                 apiTokenHint: `pulumi config set --secret ${API_TOKEN_CONFIG_KEY} <API key> (or ${API_TOKEN_ENV})`,
                 apiUrlHint: `the stack config ${API_URL_CONFIG_KEY} (default: <nocobaseUrl>/api)`,
@@ -89,7 +95,7 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
         },
 
         async create(inputs: MailVariablesInputs): Promise<pulumi.dynamic.CreateResult<MailVariablesOutputs>> {
-            const client = this.client(inputs.apiUrl);
+            const client = this.client(inputs);
             // Entries that already exist under these names are adopted: overwritten, not refused.
             const wroteSecret = await ensureVariable(client, inputs.clientSecretVariable, "secret", inputs.clientSecret);
             const wroteClientId = await ensureVariable(client, inputs.clientIdVariable, "default", inputs.clientId);
@@ -100,10 +106,10 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
         },
 
         async update(_id: string, olds: MailVariablesOutputs, news: MailVariablesInputs): Promise<pulumi.dynamic.UpdateResult<MailVariablesOutputs>> {
-            const client = this.client(news.apiUrl);
+            const client = this.client(news);
             // Another API URL may well be the same NocoBase reached by another address: write everything
             // there and leave the old address alone rather than risk removing what was just written.
-            const sameServer = comparable("apiUrl", olds.apiUrl) === comparable("apiUrl", news.apiUrl);
+            const sameServer = comparable("apiUrl", olds.apiUrl) === comparable("apiUrl", news.apiUrl) && olds.appName === news.appName;
             let wrote = false;
             if (!sameServer || olds.clientSecretVariable !== news.clientSecretVariable || olds.clientSecretKeyId !== news.clientSecretKeyId) {
                 wrote = await ensureVariable(client, news.clientSecretVariable, "secret", news.clientSecret);
@@ -126,7 +132,7 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
         },
 
         async delete(_id: string, props: MailVariablesOutputs): Promise<void> {
-            const client = this.client(props.apiUrl);
+            const client = this.client(props);
             // Only the two entries this resource owns; a missing one is already gone.
             await client.destroyVariable(props.clientSecretVariable);
             await client.destroyVariable(props.clientIdVariable);
@@ -136,7 +142,7 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             if (props === undefined) {
                 throw new Error(`Cannot import NocoBase variables "${id}": this resource is created by the program, not imported.`);
             }
-            const client = this.client(props.apiUrl);
+            const client = this.client(props);
             const clientIdEntry = await client.getVariable(props.clientIdVariable);
             const secretEntry = await client.getVariable(props.clientSecretVariable);
             // NocoBase never reveals a secret's plaintext, so a secret entry of the right type is taken as
@@ -161,6 +167,8 @@ function comparable(field: (typeof COMPARED_FIELDS)[number], value: string | und
 function recorded(inputs: MailVariablesInputs): MailVariablesOutputs {
     return {
         apiUrl: inputs.apiUrl,
+        // Absent rather than undefined: states written before sub-applications were supported have no key.
+        ...(inputs.appName === undefined ? {} : { appName: inputs.appName }),
         clientIdVariable: inputs.clientIdVariable,
         clientSecretVariable: inputs.clientSecretVariable,
         clientId: inputs.clientId,

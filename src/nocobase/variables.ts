@@ -9,6 +9,8 @@ import { createMailVariablesProvider } from "./variables-provider";
 export interface NocobaseMailVariablesArgs {
     /** Base URL of NocoBase's HTTP API, ending in /api. */
     readonly apiUrl: pulumi.Input<string>;
+    /** Sub-application of NocoBase's multi-app manager that holds the variables. Default the main application. */
+    readonly appName?: pulumi.Input<string>;
     /** Variable that receives the client ID (plain). Default MICROSOFT_EMAIL_CLIENT_ID. */
     readonly clientIdVariable: pulumi.Input<string>;
     /** Variable that receives the client secret (type secret). Default MICROSOFT_EMAIL_CLIENT_SECRET. */
@@ -30,6 +32,7 @@ const TYPE = "NocobaseMailVariables";
 
 export class NocobaseMailVariables extends pulumi.dynamic.Resource {
     declare readonly apiUrl: pulumi.Output<string>;
+    declare readonly appName: pulumi.Output<string | undefined>;
     declare readonly clientIdVariable: pulumi.Output<string>;
     declare readonly clientSecretVariable: pulumi.Output<string>;
     declare readonly clientId: pulumi.Output<string>;
@@ -38,6 +41,7 @@ export class NocobaseMailVariables extends pulumi.dynamic.Resource {
     constructor(name: string, args: NocobaseMailVariablesArgs, opts?: pulumi.CustomResourceOptions) {
         super(provider, name, {
             apiUrl: args.apiUrl,
+            appName: args.appName,
             clientIdVariable: args.clientIdVariable,
             clientSecretVariable: args.clientSecretVariable,
             clientId: args.clientId,

@@ -9,6 +9,7 @@ import "./faults.suite";
 import "./end-to-end.suite";
 import "./push-script.suite";
 import "./serialization.suite";
+import "./sub-application.suite";
 
 before(async () => {
     const started = Date.now();

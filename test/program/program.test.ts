@@ -88,7 +88,7 @@ describe("program: registration for the default audience", () => {
         assert.deepEqual(Object.keys(result.outputs).sort(), [
             "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt", "clientSecretKeyId",
             "displayName", "environment", "nextRotationAt", "nocobaseApiUrl", "nocobaseClientIdVariable",
-            "nocobaseClientSecretVariable", "redirectUris", "servicePrincipalObjectId", "signInAudience", "tenantId",
+            "nocobaseClientSecretVariable", "nocobaseSubApp", "redirectUris", "servicePrincipalObjectId", "signInAudience", "tenantId",
         ]);
         assert.equal(result.outputs.tenantId, MOCK_DEPLOYER.tenantId);
         assert.equal(result.outputs.clientSecretExpiresAt, "2027-03-03T00:00:00Z");
@@ -232,7 +232,17 @@ describe("program: hand-over to NocoBase", () => {
         assert.deepEqual(inputs.clientSecret, { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: result.outputs.clientSecret },
             "the current secret, as a secret, so a rotation updates NocoBase");
         assert.equal(inputs.clientSecretKeyId, result.outputs.clientSecretKeyId);
+        assert.equal(inputs.appName, undefined, "the main application");
         assert.ok(!JSON.stringify(result.registrations).includes(TOKEN), "the API token is no resource input");
         assert.ok(!JSON.stringify(result.outputs).includes(TOKEN));
+    });
+
+    it("addresses a sub-application's own variables", async () => {
+        const result = await run({ nocobaseUrl: "https://crm.example.com", nocobaseSubApp: "sales", nocobaseApiToken: TOKEN },
+            { secretKeys: ["nocobaseApiToken"] });
+        const handover = result.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+        assert.equal(handover?.inputs.appName, "sales");
+        assert.equal(handover?.inputs.apiUrl, "https://crm.example.com/api");
+        assert.equal(result.outputs.nocobaseSubApp, "sales");
     });
 });
