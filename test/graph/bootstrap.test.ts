@@ -12,7 +12,7 @@ import { runScript } from "./emulator/child-process";
 import { emulatorGraphClient } from "./emulator/clients";
 import { startEmulator, type Emulator } from "./emulator/emulator";
 
-void describe("deployer bootstrap", () => {
+describe("deployer bootstrap", () => {
     let emulator: Emulator;
     let admin: { clientId: string; clientSecret: string };
 
@@ -32,7 +32,7 @@ void describe("deployer bootstrap", () => {
     };
     const rolesOf = (spId: string) => emulator.directory.appRoleAssignments.filter((a) => a.principalId === spId).map((a) => a.appRoleId).sort();
 
-    void it("creates application, service principal, federated credential and least permissions on the first run, and no secret", async () => {
+    it("creates application, service principal, federated credential and least permissions on the first run, and no secret", async () => {
         emulator.resetStats();
         const result = await bootstrapDeployer(graph(), argsFor("acme/site"));
         assert.deepEqual(result.steps.map((s) => s.action), ["created", "created", "created", "granted"]);
@@ -48,7 +48,7 @@ void describe("deployer bootstrap", () => {
         assert.ok(!emulator.log.some((l) => l.path.endsWith("/addPassword")), "no secret was requested");
     });
 
-    void it("changes nothing on a second run", async () => {
+    it("changes nothing on a second run", async () => {
         emulator.resetStats();
         const result = await bootstrapDeployer(graph(), argsFor("acme/site"));
         assert.deepEqual(result.steps.map((s) => s.action), ["unchanged", "unchanged", "unchanged", "unchanged"]);
@@ -56,7 +56,7 @@ void describe("deployer bootstrap", () => {
         assert.equal(deployerApps("acme/site").length, 1);
     });
 
-    void it("adds only what a new environment and --admin-consent need", async () => {
+    it("adds only what a new environment and --admin-consent need", async () => {
         emulator.resetStats();
         const args = parseBootstrapArguments(["--repository", "acme/site", "--environment", "production", "--environment", "staging",
             "--admin-consent"], { AZURE_TENANT_ID: emulator.tenantId });
@@ -73,13 +73,13 @@ void describe("deployer bootstrap", () => {
         assert.equal(emulator.graphWrites().length, 3);
     });
 
-    void it("notes, without removing, a consent permission no longer asked for", async () => {
+    it("notes, without removing, a consent permission no longer asked for", async () => {
         const result = await bootstrapDeployer(graph(), argsFor("acme/site"));
         assert.match(result.notes.join(" "), /still holds DelegatedPermissionGrant\.ReadWrite\.All/);
         assert.equal(rolesOf(result.servicePrincipalObjectId).length, 2);
     });
 
-    void it("completes a run that stopped after creating the application, through replication delay", async () => {
+    it("completes a run that stopped after creating the application, through replication delay", async () => {
         const uniqueName = deployerUniqueName("acme", "half");
         const earlier = emulator.directory.newApplication({ displayName: "nocobase-entra-mail deployer (acme/half)", uniqueName });
         emulator.graph.replicationDelayMs = 300;
@@ -96,7 +96,7 @@ void describe("deployer bootstrap", () => {
         }
     });
 
-    void it("creates through replication delay without duplicates when nothing existed", async () => {
+    it("creates through replication delay without duplicates when nothing existed", async () => {
         emulator.graph.replicationDelayMs = 300;
         try {
             const result = await bootstrapDeployer(graph(), argsFor("acme/fresh"));
@@ -107,13 +107,13 @@ void describe("deployer bootstrap", () => {
         }
     });
 
-    void it("refuses bad arguments with the fix", () => {
+    it("refuses bad arguments with the fix", () => {
         assert.throws(() => parseBootstrapArguments(["--repository", "acme", "--environment", "p"], { AZURE_TENANT_ID: emulator.tenantId }), /--repository needs <owner>\/<repo>/);
         assert.throws(() => parseBootstrapArguments(["--repository", "acme/site"], { AZURE_TENANT_ID: emulator.tenantId }), /At least one --environment/);
         assert.throws(() => parseBootstrapArguments(["--repository", "acme/site", "--environment", "p"], {}), /--tenant <id> or set AZURE_TENANT_ID/);
     });
 
-    void it("prints what CI needs from the command line and no secret", async () => {
+    it("prints what CI needs from the command line and no secret", async () => {
         const run = await runScript("bootstrap-deployer.ts", ["--repository", "acme/cli", "--environment", "production"], emulator.environmentFor(admin));
         assert.equal(run.code, 0, run.stderr);
         const [app] = deployerApps("acme/cli");

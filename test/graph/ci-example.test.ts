@@ -16,15 +16,15 @@ const text = readFileSync(join(__dirname, "..", "..", "examples", "github-action
 const workflow = parse(text) as Workflow;
 const runs = (job: Job): string => job.steps.map((s) => s.run ?? "").join("\n");
 
-void describe("GitHub Actions example", () => {
-    void it("grants nothing at workflow level and id-token: write only to the jobs that sign in", () => {
+describe("GitHub Actions example", () => {
+    it("grants nothing at workflow level and id-token: write only to the jobs that sign in", () => {
         assert.deepEqual(workflow.permissions, {});
         for (const name of ["deploy", "doctor"]) {
             assert.deepEqual(workflow.jobs[name].permissions, { contents: "read", "id-token": "write" });
         }
     });
 
-    void it("deploys per GitHub environment with OIDC for the azuread provider and no Azure secret", () => {
+    it("deploys per GitHub environment with OIDC for the azuread provider and no Azure secret", () => {
         const deploy = workflow.jobs.deploy;
         assert.match(deploy.environment ?? "", /matrix\.environment/);
         assert.equal(deploy.env?.ARM_USE_OIDC, "true");
@@ -34,7 +34,7 @@ void describe("GitHub Actions example", () => {
         assert.match(runs(deploy), /pulumi up --yes/);
     });
 
-    void it("uses a durable state backend and a Key Vault secrets provider, not the local defaults", () => {
+    it("uses a durable state backend and a Key Vault secrets provider, not the local defaults", () => {
         const deploy = workflow.jobs.deploy;
         assert.match(deploy.env?.PULUMI_BACKEND_URL ?? "", /vars\.PULUMI_BACKEND_URL/);
         assert.match(runs(deploy), /pulumi login "\$PULUMI_BACKEND_URL"/);
@@ -42,7 +42,7 @@ void describe("GitHub Actions example", () => {
         assert.match(text, /azurekeyvault:\/\//);
     });
 
-    void it("runs the doctor on a schedule, in each environment", () => {
+    it("runs the doctor on a schedule, in each environment", () => {
         assert.ok((workflow.on.schedule ?? []).length > 0, "has a schedule");
         const doctor = workflow.jobs.doctor;
         assert.match(doctor.if ?? "", /schedule/);
@@ -51,7 +51,7 @@ void describe("GitHub Actions example", () => {
         assert.match(workflow.jobs.deploy.if ?? "", /!= 'schedule'/);
     });
 
-    void it("sends outputs shown with --show-secrets only into the doctor, never to the log, a file or job outputs", () => {
+    it("sends outputs shown with --show-secrets only into the doctor, never to the log, a file or job outputs", () => {
         const commands = Object.values(workflow.jobs).flatMap((job) => job.steps.map((s) => s.run ?? ""))
             .map((run) => run.replace(/\\\n\s*/g, " "))
             .flatMap((run) => run.split("\n"))
@@ -63,7 +63,7 @@ void describe("GitHub Actions example", () => {
         }
     });
 
-    void it("pins every action to a major version", () => {
+    it("pins every action to a major version", () => {
         const uses = Object.values(workflow.jobs).flatMap((job) => job.steps.map((s) => s.uses)).filter((u): u is string => u !== undefined);
         assert.ok(uses.length > 0);
         for (const action of uses) {

@@ -28,7 +28,7 @@ async function closedPort(): Promise<number> {
 
 const OPTIONS: DoctorOptions = { warnDays: 30, probeSecret: true, concurrency: 4 };
 
-void describe("doctor", () => {
+describe("doctor", () => {
     let emulator: Emulator;
     let caller: { clientId: string; clientSecret: string };
     let dir: string;
@@ -65,24 +65,24 @@ void describe("doctor", () => {
 
     const app = (env: SeededStackOutputs) => emulator.directory.application(env.applicationObjectId);
 
-    void it("reports a healthy environment (with admin consent and secret probe) as healthy", async () => {
+    it("reports a healthy environment (with admin consent and secret probe) as healthy", async () => {
         const env = emulator.directory.seedEnvironment({ environment: "healthy", adminConsent: true });
         const [report] = await check([env]);
         assert.equal(report.outcome, "healthy");
         assert.deepEqual(report.findings, []);
     });
 
-    void it("reports a deleted registration", async () => {
+    it("reports a deleted registration", async () => {
         assert.deepEqual(await codesAfter({}, (env) => emulator.directory.applications.delete(env.applicationObjectId)), ["registration-missing"]);
     });
 
-    void it("reports a removed redirect URI and an added one", async () => {
+    it("reports a removed redirect URI and an added one", async () => {
         assert.deepEqual(await codesAfter({ redirectUris: ["https://a.example/admin/settings/mail/oauth2", "https://b.example/admin/settings/mail/oauth2"] },
             (env) => { app(env).web.redirectUris = ["https://a.example/admin/settings/mail/oauth2", "https://c.example/x"]; }),
         ["redirect-uri-missing", "redirect-uri-unexpected"]);
     });
 
-    void it("reports a missing and an extra delegated permission", async () => {
+    it("reports a missing and an extra delegated permission", async () => {
         const smtp = MAIL_DELEGATED_SCOPES.find((s) => s.name === "SMTP.Send")?.id;
         assert.deepEqual(await codesAfter({}, (env) => {
             const graph = app(env).requiredResourceAccess[0];
@@ -91,12 +91,12 @@ void describe("doctor", () => {
         }), ["delegated-permission-extra", "delegated-permission-missing"]);
     });
 
-    void it("reports a changed audience and a wrong access token version", async () => {
+    it("reports a changed audience and a wrong access token version", async () => {
         assert.deepEqual(await codesAfter({}, (env) => { app(env).signInAudience = "AzureADMyOrg"; }), ["sign-in-audience-mismatch"]);
         assert.deepEqual(await codesAfter({}, (env) => { app(env).api.requestedAccessTokenVersion = null; }), ["access-token-version"]);
     });
 
-    void it("reports the stack's secret missing, expired, and expiring within --warn-days", async () => {
+    it("reports the stack's secret missing, expired, and expiring within --warn-days", async () => {
         assert.deepEqual(await codesAfter({}, (env) => { app(env).passwordCredentials = []; }, { probeSecret: false }), ["secret-missing"]);
         assert.deepEqual(await codesAfter({}, (env) => {
             app(env).passwordCredentials[0].endDateTime = new Date(Date.now() - 60_000).toISOString();
@@ -105,7 +105,7 @@ void describe("doctor", () => {
         assert.deepEqual(await codesAfter({ secretValidDays: 10 }, () => undefined, { warnDays: 5 }), []);
     });
 
-    void it("reports unmanaged secrets, and a blocked rotation only where the 2-secret limit applies", async () => {
+    it("reports unmanaged secrets, and a blocked rotation only where the 2-secret limit applies", async () => {
         const addForeign = (env: SeededStackOutputs) => {
             emulator.directory.addPassword(app(env), "added by hand", new Date(Date.now() + 90 * 86400_000), Date.now());
         };
@@ -113,11 +113,11 @@ void describe("doctor", () => {
         assert.deepEqual(await codesAfter({ signInAudience: "AzureADMyOrg" }, addForeign), ["unmanaged-secrets"]);
     });
 
-    void it("reports a missing service principal", async () => {
+    it("reports a missing service principal", async () => {
         assert.deepEqual(await codesAfter({}, (env) => emulator.directory.servicePrincipals.delete(env.servicePrincipalObjectId)), ["service-principal-missing"]);
     });
 
-    void it("reports admin consent missing or incomplete when the stack expects it", async () => {
+    it("reports admin consent missing or incomplete when the stack expects it", async () => {
         const grants = emulator.directory.oauth2PermissionGrants;
         assert.deepEqual(await codesAfter({ adminConsent: true }, (env) => {
             grants.splice(grants.findIndex((g) => g.clientId === env.servicePrincipalObjectId), 1);
@@ -129,12 +129,12 @@ void describe("doctor", () => {
         assert.deepEqual(await codesAfter({ adminConsent: false }, () => undefined), []);
     });
 
-    void it("maps the token endpoint's AADSTS7000215 and AADSTS700016 to findings with --probe-secret", async () => {
+    it("maps the token endpoint's AADSTS7000215 and AADSTS700016 to findings with --probe-secret", async () => {
         assert.deepEqual(await codesAfter({}, (env) => emulator.directory.secretValues.set(env.clientSecretKeyId, "rotated-elsewhere")), ["secret-rejected"]);
         assert.deepEqual(await codesAfter({}, (env) => { env.clientId = "0b1c2d3e-0000-4000-8000-000000000000"; }), ["application-unknown", "client-id-mismatch"]);
     });
 
-    void it("waits out replication delay (404) instead of reporting a fresh registration missing", async () => {
+    it("waits out replication delay (404) instead of reporting a fresh registration missing", async () => {
         const env = emulator.directory.seedEnvironment({ environment: "fresh" });
         emulator.graph.replicationDelayMs = 250;
         emulator.directory.createdAt.set(env.applicationObjectId, Date.now());
@@ -149,7 +149,7 @@ void describe("doctor", () => {
         }
     });
 
-    void it("retries throttled calls (429 with Retry-After)", async () => {
+    it("retries throttled calls (429 with Retry-After)", async () => {
         const env = emulator.directory.seedEnvironment({ environment: "throttled" });
         emulator.resetStats();
         emulator.throttleNext(2, 1, "/applications");
@@ -158,7 +158,7 @@ void describe("doctor", () => {
         assert.equal(emulator.log.filter((l) => l.status === 429).length, 2);
     });
 
-    void it("checks many environments with bounded concurrency and a bounded number of Graph calls each", async () => {
+    it("checks many environments with bounded concurrency and a bounded number of Graph calls each", async () => {
         const envs = Array.from({ length: 8 }, (_, i) => emulator.directory.seedEnvironment({ environment: `many-${i}`, adminConsent: true }));
         emulator.latencyMs = 40;
         emulator.resetStats();
@@ -175,7 +175,7 @@ void describe("doctor", () => {
         }
     });
 
-    void it("marks an environment unchecked when the caller cannot get a token", async () => {
+    it("marks an environment unchecked when the caller cannot get a token", async () => {
         const env = emulator.directory.seedEnvironment({ environment: "no-token" });
         const [report] = await check([env], {}, {
             ...services(),
@@ -186,7 +186,7 @@ void describe("doctor", () => {
         assert.match(report.error ?? "", /Fix: /);
     });
 
-    void describe("command line", () => {
+    describe("command line", () => {
         async function outputsFile(env: SeededStackOutputs): Promise<string> {
             const file = join(dir, `${env.environment}.json`);
             await writeFile(file, JSON.stringify(env));
@@ -200,7 +200,7 @@ void describe("doctor", () => {
             assert.ok(!/emu\.[A-Za-z0-9_-]{20}/.test(run.stdout + run.stderr), "a token was printed");
         }
 
-        void it("exits 0 for healthy environments and prints a table", async () => {
+        it("exits 0 for healthy environments and prints a table", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-ok" });
             const run = await runScript("doctor.ts", ["--probe-secret", await outputsFile(env)], emulator.environmentFor(caller));
             assert.equal(run.code, 0, run.stderr);
@@ -209,7 +209,7 @@ void describe("doctor", () => {
             assertNoSecret(run, [env]);
         });
 
-        void it("exits 1 with findings and prints them as JSON with --json, without any secret", async () => {
+        it("exits 1 with findings and prints them as JSON with --json, without any secret", async () => {
             const ok = emulator.directory.seedEnvironment({ environment: "cli-json-ok" });
             const bad = emulator.directory.seedEnvironment({ environment: "cli-json-bad" });
             app(bad).web.redirectUris = [];
@@ -224,7 +224,7 @@ void describe("doctor", () => {
             assertNoSecret(run, [ok, bad]);
         });
 
-        void it("reads an array of environments from stdin", async () => {
+        it("reads an array of environments from stdin", async () => {
             const a = emulator.directory.seedEnvironment({ environment: "stdin-a" });
             const b = emulator.directory.seedEnvironment({ environment: "stdin-b" });
             const run = await runScript("doctor.ts", ["--json"], emulator.environmentFor(caller), JSON.stringify([a, b]));
@@ -233,7 +233,7 @@ void describe("doctor", () => {
             assertNoSecret(run, [a, b]);
         });
 
-        void it("exits 2 naming Microsoft Graph and a fix when Graph is unreachable", async () => {
+        it("exits 2 naming Microsoft Graph and a fix when Graph is unreachable", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-unreachable" });
             const run = await runScript("doctor.ts", [await outputsFile(env)],
                 { ...emulator.environmentFor(caller), GRAPH_BASE_URL: `https://127.0.0.1:${await closedPort()}` });
@@ -246,7 +246,7 @@ void describe("doctor", () => {
             assertNoSecret(run, [env]);
         });
 
-        void it("exits 2 for unusable input, with usage, and never echoes the secret of a malformed file", async () => {
+        it("exits 2 for unusable input, with usage, and never echoes the secret of a malformed file", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-bad-input" });
             const usage = await runScript("doctor.ts", ["--warn-days", "soon"], emulator.environmentFor(caller));
             assert.equal(usage.code, 2);

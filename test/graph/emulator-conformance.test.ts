@@ -15,7 +15,7 @@ import { startEmulator, type Emulator } from "./emulator/emulator";
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
-void describe("emulator conformance", () => {
+describe("emulator conformance", () => {
     let emulator: Emulator;
     let caller: { clientId: string; clientSecret: string };
 
@@ -25,7 +25,7 @@ void describe("emulator conformance", () => {
     });
     after(() => emulator.close());
 
-    void it("gives ClientSecretCredential a token after serving the OpenID configuration MSAL fetches", async () => {
+    it("gives ClientSecretCredential a token after serving the OpenID configuration MSAL fetches", async () => {
         emulator.resetStats();
         const token = await emulatorCredential(emulator, caller).getToken(GRAPH_SCOPE);
         assert.ok(token.token.startsWith("emu."));
@@ -33,7 +33,7 @@ void describe("emulator conformance", () => {
         assert.deepEqual(emulator.log.map((l) => l.kind), ["metadata", "token"]);
     });
 
-    void it("gives DefaultAzureCredential a token from AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET", async () => {
+    it("gives DefaultAzureCredential a token from AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET", async () => {
         const saved = { ...process.env };
         const env = emulator.environmentFor(caller);
         try {
@@ -55,23 +55,23 @@ void describe("emulator conformance", () => {
         return credential.getToken(GRAPH_SCOPE).then(() => assert.fail("expected a token failure"), (err: unknown) => err);
     }
 
-    void it("refuses a wrong secret with AADSTS7000215", async () => {
+    it("refuses a wrong secret with AADSTS7000215", async () => {
         const err = await tokenFailure(caller.clientId, "not-the-secret");
         assert.ok(err instanceof AuthenticationRequiredError);
         assert.equal(aadstsCode(err), 7000215);
     });
 
-    void it("refuses an expired secret with AADSTS7000222", async () => {
+    it("refuses an expired secret with AADSTS7000222", async () => {
         const env = emulator.directory.seedEnvironment({ environment: "expired" });
         emulator.directory.application(env.applicationObjectId).passwordCredentials[0].endDateTime = new Date(Date.now() - 1000).toISOString();
         assert.equal(aadstsCode(await tokenFailure(env.clientId, env.clientSecret)), 7000222);
     });
 
-    void it("refuses an unknown application with AADSTS700016", async () => {
+    it("refuses an unknown application with AADSTS700016", async () => {
         assert.equal(aadstsCode(await tokenFailure("11111111-2222-3333-4444-555555555555", "whatever")), 700016);
     });
 
-    void it("serves the Graph SDK with its own TokenCredentialAuthenticationProvider and customHosts", async () => {
+    it("serves the Graph SDK with its own TokenCredentialAuthenticationProvider and customHosts", async () => {
         const client = Client.initWithMiddleware({
             authProvider: new TokenCredentialAuthenticationProvider(emulatorCredential(emulator, caller), { scopes: [GRAPH_SCOPE] }),
             baseUrl: emulator.graphBaseUrl,
@@ -81,7 +81,7 @@ void describe("emulator conformance", () => {
         assert.deepEqual(result.value.map((s) => s.id), [emulator.directory.graphServicePrincipal.id]);
     });
 
-    void it("answers Graph calls without a bearer token with 401 InvalidAuthenticationToken", async () => {
+    it("answers Graph calls without a bearer token with 401 InvalidAuthenticationToken", async () => {
         const client = Client.initWithMiddleware({
             authProvider: { getAccessToken: () => Promise.resolve("") },
             baseUrl: emulator.graphBaseUrl,
@@ -94,7 +94,7 @@ void describe("emulator conformance", () => {
         assert.ok(body.error.innerError["request-id"] && body.error.innerError["client-request-id"] && body.error.innerError.date);
     });
 
-    void it("answers an unknown object with 404 Request_ResourceNotFound in Graph's error envelope", async () => {
+    it("answers an unknown object with 404 Request_ResourceNotFound in Graph's error envelope", async () => {
         const graph = emulatorGraphClient(emulator, caller);
         const err = await graph.get("/applications/00000000-0000-0000-0000-000000000001", { operation: "read a missing application" })
             .then(() => assert.fail("expected 404"), (e: unknown) => e);
@@ -105,7 +105,7 @@ void describe("emulator conformance", () => {
         assert.match(err.message, /request-id [0-9a-f-]{36}/);
     });
 
-    void it("replaces requiredResourceAccess whole on PATCH", async () => {
+    it("replaces requiredResourceAccess whole on PATCH", async () => {
         const env = emulator.directory.seedEnvironment({ environment: "patch" });
         const graph = emulatorGraphClient(emulator, caller);
         const other = { resourceAppId: "00000002-0000-0ff1-ce00-000000000000", resourceAccess: [{ id: "dc890d15-9560-4a4c-9b7f-a736ec74ec40", type: "Role" }] };
@@ -114,7 +114,7 @@ void describe("emulator conformance", () => {
         assert.deepEqual(app.body?.requiredResourceAccess, [other]);
     });
 
-    void it("returns secretText only from addPassword and enforces 2 secrets for personal-account audiences", async () => {
+    it("returns secretText only from addPassword and enforces 2 secrets for personal-account audiences", async () => {
         const env = emulator.directory.seedEnvironment({ environment: "secrets" });
         const graph = emulatorGraphClient(emulator, caller);
         const added = await graph.post<{ keyId: string; secretText: string }>(`/applications/${env.applicationObjectId}/addPassword`,
@@ -132,7 +132,7 @@ void describe("emulator conformance", () => {
         assert.equal(third.details.status, 400);
     });
 
-    void it("hides new objects for the replication delay, and our client retries the 404 when told it is transient", async () => {
+    it("hides new objects for the replication delay, and our client retries the 404 when told it is transient", async () => {
         const graph = emulatorGraphClient(emulator, caller);
         emulator.graph.replicationDelayMs = 150;
         try {
@@ -150,7 +150,7 @@ void describe("emulator conformance", () => {
         }
     });
 
-    void it("throttles with 429 and Retry-After on demand, which our client honours", async () => {
+    it("throttles with 429 and Retry-After on demand, which our client honours", async () => {
         const graph = emulatorGraphClient(emulator, caller, { sleep: (ms) => { waits.push(ms); return Promise.resolve(); } });
         const waits: number[] = [];
         emulator.resetStats();
@@ -161,7 +161,7 @@ void describe("emulator conformance", () => {
         assert.deepEqual(waits, [3000, 3000]);
     });
 
-    void it("fails with a Graph error naming the operation when throttling outlasts the retry budget", async () => {
+    it("fails with a Graph error naming the operation when throttling outlasts the retry budget", async () => {
         const graph = emulatorGraphClient(emulator, caller, { retryPolicy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 5000, maxNetworkAttempts: 1 } });
         emulator.throttleNext(2, 0);
         const err = await graph.get("/servicePrincipals", { operation: "list service principals" }).then(() => assert.fail("expected 429"), (e: unknown) => e);
