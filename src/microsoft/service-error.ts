@@ -50,7 +50,7 @@ export function graphFix(status: number | undefined, code: string): string {
     }
     if (status === 403) {
         return "grant the calling identity the Graph permission this operation needs " +
-            "(see the README, "Rights it grants, and why"), or make it an owner of the application";
+            "(see the README, 'Rights it grants, and why'), or make it an owner of the application";
     }
     if (status === 404) {
         return "check the object ID in the stack outputs; if the object was just created, wait a minute and retry";
