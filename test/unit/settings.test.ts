@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { ConfigProblem, DEFAULTS, formatProblems, RawSettings, Settings, validateSettings } from "../../src/settings";
+import { CONFIG_KEYS, ConfigProblem, DEFAULTS, formatProblems, RawSettings, Settings, validateSettings } from "../../src/settings";
 
 const base: RawSettings = { stack: "dev", nocobaseApiTokenSet: false, nocobaseUrl: "https://crm.example.com" };
 
@@ -59,6 +59,24 @@ describe("settings defaults", () => {
             assert.equal(project.config[key]?.default, "", `Pulumi.yaml default of ${key} means unset`);
         }
         assert.equal(project.config.nocobaseUrl.default, undefined, "nocobaseUrl is required");
+    });
+
+    it("declares every configuration key in Pulumi.yaml with its type and a description", () => {
+        const project = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as
+            { config: Record<string, { type?: string; description?: string; items?: { type: string } }> };
+        const expectedTypes: Record<string, string> = {
+            extraNocobaseUrls: "array", owners: "array", secretRotationDays: "integer", secretLifetimeDays: "integer",
+            secretGeneration: "integer", grantAdminConsent: "boolean",
+        };
+        assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
+        for (const key of CONFIG_KEYS) {
+            const declared = project.config[key];
+            assert.equal(declared.type, expectedTypes[key] ?? "string", `type of ${key}`);
+            assert.ok((declared.description ?? "").length > 20, `description of ${key}`);
+            if (declared.type === "array") {
+                assert.deepEqual(declared.items, { type: "string" }, `items of ${key}`);
+            }
+        }
     });
 
     it("derives the NocoBase API URL from the public path and sets the hand-over when a token exists", () => {
