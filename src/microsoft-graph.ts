@@ -3,6 +3,11 @@
  * delegated-permission IDs (Graph permissions reference), cross-checked against several public manifests.
  */
 
+/** Entra's object IDs, client IDs and tenant IDs are all GUIDs. */
+export function isGuid(value: string): boolean {
+    return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 /** Client ID of the Microsoft Graph resource application, the same in every tenant. */
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 

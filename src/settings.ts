@@ -7,6 +7,7 @@ import {
     apiUrlProblem, DEFAULT_CLIENT_ID_VARIABLE, DEFAULT_CLIENT_SECRET_VARIABLE, normaliseApiUrl, variableNameProblem,
     variableNamesProblem,
 } from "./nocobase/variable-names";
+import { isGuid } from "./microsoft-graph";
 import { mailCallbackUris, NocobaseBaseUrl, parseNocobaseUrl, parseSubAppName } from "./redirect-uris";
 import { RotationPolicy } from "./secret-rotation";
 import {
@@ -82,7 +83,6 @@ export interface ConfigProblem {
 
 export type Validated = { readonly ok: true; readonly settings: Settings } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `pulumi config set` for a key, as users type it. */
 export function configSet(key: ConfigKey | "nocobaseApiToken", example: string, flags = ""): string {
@@ -213,13 +213,13 @@ export function validateSettings(raw: RawSettings): Validated {
     }
     const owners = stringList("owners", "00000000-0000-0000-0000-000000000000") ?? [];
     owners.forEach((owner, i) => {
-        if (!GUID.test(owner)) {
+        if (!isGuid(owner)) {
             fail("owners", `entry ${i} is ${show(owner)}, not an object ID (a GUID)`,
                 `pulumi config set --path '${CONFIG_NAMESPACE}:owners[${i}]' <object ID from: az ad user show --id <upn> --query id>`);
         }
     });
     const adoptText = text("adoptApplicationObjectId");
-    if (adoptText !== undefined && !GUID.test(adoptText)) {
+    if (adoptText !== undefined && !isGuid(adoptText)) {
         fail("adoptApplicationObjectId", `is ${show(adoptText)}, not an application object ID (a GUID)`,
             configSet("adoptApplicationObjectId", "<Object ID from the app registration's Overview page>"));
     }

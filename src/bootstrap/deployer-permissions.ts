@@ -14,6 +14,7 @@
  * The IDs are Microsoft Graph's published app role IDs; the bootstrap also checks them against Graph's
  * service principal in the tenant before assigning.
  */
+import { isGuid } from "../microsoft-graph";
 
 export interface GraphAppRole {
     readonly value: string;
@@ -88,7 +89,6 @@ Options:
 `;
 
 const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseBootstrapArguments(argv: readonly string[], env: NodeJS.ProcessEnv): BootstrapArguments {
     let repository: string | undefined;
@@ -130,7 +130,7 @@ export function parseBootstrapArguments(argv: readonly string[], env: NodeJS.Pro
     if (badEnvironment !== undefined) {
         throw new Error(`--environment "${badEnvironment}" is not a GitHub environment name this tool supports (letters, digits, . _ -).`);
     }
-    if (!GUID.test(tenantId)) {
+    if (!isGuid(tenantId)) {
         throw new Error(`A tenant ID (GUID) is required: pass --tenant <id> or set AZURE_TENANT_ID (got "${tenantId}").`);
     }
     return {
