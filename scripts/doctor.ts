@@ -2,9 +2,7 @@
  * npm run doctor -- [--json] [--warn-days 30] [--probe-secret] [--concurrency N] <outputs.json...>
  * Live check of Microsoft Entra registrations against their stacks' outputs. See DOCTOR_USAGE.
  */
-import { readFile } from "node:fs/promises";
-import { text } from "node:stream/consumers";
-import { checkEnvironments, type OutputsDocument } from "../src/doctor/check-environments";
+import { checkEnvironments } from "../src/doctor/check-environments";
 import { DOCTOR_USAGE, parseDoctorArguments, type DoctorArguments } from "../src/doctor/doctor-arguments";
 import { exitCodeFor } from "../src/doctor/findings";
 import { redactSecrets, renderJson, renderTable } from "../src/doctor/report-rendering";
@@ -12,25 +10,15 @@ import { probeSecret } from "../src/doctor/secret-probe";
 import { createDefaultCredential } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
+import { readStackOutputsText, type StackOutputsText } from "../src/stack-outputs";
 
-async function readDocuments(args: DoctorArguments): Promise<OutputsDocument[]> {
-    if (args.files.length === 0) {
-        if (process.stdin.isTTY) {
-            throw new Error("No outputs given. Pass files, or pipe: pulumi stack output --json --show-secrets | npm run doctor");
-        }
-        return [{ source: "stdin", json: await text(process.stdin) }];
-    }
-    return Promise.all(args.files.map(async (file) => {
-        try {
-            return { source: file, json: await readFile(file, "utf8") };
-        } catch (err) {
-            throw new Error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, { cause: err });
-        }
-    }));
+function readDocuments(args: DoctorArguments): Promise<StackOutputsText[]> {
+    const files = args.files.length === 0 ? [undefined] : args.files;
+    return Promise.all(files.map((file) => readStackOutputsText(file, "npm run doctor")));
 }
 
 /** Every clientSecret value in the inputs, to redact from whatever we print. */
-function secretsIn(documents: readonly OutputsDocument[]): string[] {
+function secretsIn(documents: readonly StackOutputsText[]): string[] {
     return documents.flatMap((doc) => {
         const found: string[] = [];
         JSON.parse(doc.json, (key, value: unknown) => {
@@ -43,7 +31,7 @@ function secretsIn(documents: readonly OutputsDocument[]): string[] {
 
 async function main(): Promise<number> {
     let args: DoctorArguments;
-    let documents: OutputsDocument[];
+    let documents: StackOutputsText[];
     let endpoints: MicrosoftEndpoints;
     try {
         args = parseDoctorArguments(process.argv.slice(2));

@@ -11,13 +11,11 @@
  * writes the secret only when that record differs from the outputs' clientSecretKeyId, i.e. after a
  * rotation, or when the secret entry is missing or not of type secret.
  */
-import { readFile } from "node:fs/promises";
-import { text } from "node:stream/consumers";
 import { NocobaseClient } from "../src/nocobase/client";
 import { PUSH_USAGE, parsePushArguments, type PushArguments } from "../src/nocobase/push-arguments";
 import { apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem } from "../src/nocobase/variable-names";
 import { API_TOKEN_ENV, writeVariable } from "../src/nocobase/variables-provider";
-import { parseStackOutputs, type StackOutputs } from "../src/stack-outputs";
+import { parseStackOutputs, readStackOutputsText, StackOutputsInputError, type StackOutputs } from "../src/stack-outputs";
 
 /** Suffix of the plain variable that records which secret (by key ID) was last written. */
 export const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
@@ -25,19 +23,8 @@ export const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
 class UsageError extends Error {}
 
 async function readOutputs(args: PushArguments): Promise<StackOutputs> {
-    if (args.file === undefined) {
-        if (process.stdin.isTTY) {
-            throw new UsageError("no outputs given: pass a file, or pipe: pulumi stack output --json --show-secrets | npm run push-to-nocobase");
-        }
-        return parseStackOutputs(await text(process.stdin), "stdin");
-    }
-    let json: string;
-    try {
-        json = await readFile(args.file, "utf8");
-    } catch (err) {
-        throw new UsageError(`cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    return parseStackOutputs(json, args.file);
+    const { source, json } = await readStackOutputsText(args.file, "npm run push-to-nocobase");
+    return parseStackOutputs(json, source);
 }
 
 function checkSettings(apiUrl: string, outputs: StackOutputs, apiUrlSource: string): void {
@@ -109,7 +96,7 @@ async function main(): Promise<number> {
         apiUrl = normaliseApiUrl(args.apiUrl ?? outputs.nocobaseApiUrl);
         checkSettings(apiUrl, outputs, args.apiUrl === undefined ? "nocobaseApiUrl (from the outputs)" : "--api-url");
     } catch (err) {
-        const usage = err instanceof UsageError;
+        const usage = err instanceof UsageError || err instanceof StackOutputsInputError;
         process.stderr.write(`push-to-nocobase: ${(err as Error).message}\n${usage ? `\n${PUSH_USAGE}` : ""}`);
         return usage ? 2 : 1;
     }

@@ -2,6 +2,9 @@
  * The outputs a stack exports, as `pulumi stack output --json --show-secrets` prints them. The doctor and
  * the NocoBase hand-over script read this shape; `index.ts` produces it.
  */
+import { readFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
+
 export interface StackOutputs {
     /** Stack (environment) name. */
     readonly environment: string;
@@ -73,4 +76,36 @@ export function parseStackOutputs(json: string, source: string): StackOutputs {
             "Run pulumi stack output with --show-secrets.");
     }
     return record as unknown as StackOutputs;
+}
+
+/** The raw text of stack outputs and where it came from (a file name or "stdin"). */
+export interface StackOutputsText {
+    readonly source: string;
+    readonly json: string;
+}
+
+/** Outputs could not be read (no input, unreadable file); a usage mistake, not a service failure. */
+export class StackOutputsInputError extends Error {
+    constructor(message: string, options?: ErrorOptions) {
+        super(message, options);
+        this.name = "StackOutputsInputError";
+    }
+}
+
+/**
+ * Reads stack outputs from `file`, or from stdin when `file` is undefined. A terminal on stdin means
+ * nothing was piped in: refused with the pipe to use, rather than waiting for typed input.
+ */
+export async function readStackOutputsText(file: string | undefined, command: string): Promise<StackOutputsText> {
+    if (file === undefined) {
+        if (process.stdin.isTTY) {
+            throw new StackOutputsInputError(`no outputs given: pass a file, or pipe: pulumi stack output --json --show-secrets | ${command}`);
+        }
+        return { source: "stdin", json: await text(process.stdin) };
+    }
+    try {
+        return { source: file, json: await readFile(file, "utf8") };
+    } catch (err) {
+        throw new StackOutputsInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    }
 }

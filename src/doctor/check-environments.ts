@@ -5,7 +5,7 @@
  */
 import type { GraphClient } from "../microsoft/graph-client";
 import { MicrosoftServiceError } from "../microsoft/service-error";
-import { parseStackOutputs, type StackOutputs } from "../stack-outputs";
+import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../stack-outputs";
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
 import { GraphServicePrincipalCache, readLiveRegistration } from "./live-registration";
@@ -13,10 +13,6 @@ import { checkRegistration } from "./registration-checks";
 import { findingsFromProbe, type ProbeOutcome } from "./secret-probe";
 
 /** One input document: stack outputs JSON and where it came from. */
-export interface OutputsDocument {
-    readonly source: string;
-    readonly json: string;
-}
 
 export interface DoctorOptions {
     readonly warnDays: number;
@@ -35,7 +31,7 @@ export interface DoctorServices {
  * Splits the inputs into environments: a document holds one stack's outputs, or (on stdin, for
  * convenience) a JSON array of them.
  */
-export function environmentsOf(documents: readonly OutputsDocument[]): Array<{ source: string; outputs?: StackOutputs; error?: string }> {
+export function environmentsOf(documents: readonly StackOutputsText[]): Array<{ source: string; outputs?: StackOutputs; error?: string }> {
     return documents.flatMap((doc) => {
         let parsed: unknown;
         try {
@@ -79,7 +75,7 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
     }
 }
 
-export async function checkEnvironments(documents: readonly OutputsDocument[], options: DoctorOptions,
+export async function checkEnvironments(documents: readonly StackOutputsText[], options: DoctorOptions,
     services: DoctorServices): Promise<EnvironmentReport[]> {
     const graphServicePrincipals = new GraphServicePrincipalCache();
     return mapWithConcurrency(environmentsOf(documents), options.concurrency, (env) => env.outputs
