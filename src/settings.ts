@@ -9,7 +9,7 @@ import {
 } from "./nocobase/variable-names";
 import { isGuid } from "./microsoft-graph";
 import { mailCallbackUris, NocobaseBaseUrl, parseNocobaseUrl, parseSubAppName } from "./redirect-uris";
-import { RotationPolicy } from "./secret-rotation";
+import { MIN_SLACK_DAYS, RotationPolicy } from "./secret-rotation";
 import {
     audienceLimits, DEFAULT_SIGN_IN_AUDIENCE, isSignInAudience, SIGN_IN_AUDIENCES, SignInAudience,
 } from "./sign-in-audience";
@@ -21,7 +21,7 @@ export const CONFIG_NAMESPACE = "nocobase-entra-mail";
 export const DEFAULTS = {
     extraNocobaseUrls: [] as string[],
     signInAudience: DEFAULT_SIGN_IN_AUDIENCE,
-    secretRotationDays: 90,
+    secretRotationDays: 60,
     secretLifetimeDays: 180,
     secretGeneration: 1,
     grantAdminConsent: false,
@@ -191,17 +191,17 @@ export function validateSettings(raw: RawSettings): Validated {
     }
 
     // The secret's schedule.
-    const rotationDays = integer("secretRotationDays", DEFAULTS.secretRotationDays, 1, "90");
-    const lifetimeDays = integer("secretLifetimeDays", DEFAULTS.secretLifetimeDays, 2, "180");
+    const rotationDays = integer("secretRotationDays", DEFAULTS.secretRotationDays, 1, String(DEFAULTS.secretRotationDays));
+    const lifetimeDays = integer("secretLifetimeDays", DEFAULTS.secretLifetimeDays, 2, String(DEFAULTS.secretLifetimeDays));
     const generation = integer("secretGeneration", DEFAULTS.secretGeneration, 1, "2");
     if (lifetimeDays !== undefined && lifetimeDays > MAX_SECRET_LIFETIME_DAYS) {
         fail("secretLifetimeDays", `is ${lifetimeDays}; Microsoft allows client secrets of at most ` +
-            `${MAX_SECRET_LIFETIME_DAYS} days (24 months)`, configSet("secretLifetimeDays", "180"));
-    }
-    if (rotationDays !== undefined && lifetimeDays !== undefined && lifetimeDays <= rotationDays) {
-        fail("secretLifetimeDays", `is ${lifetimeDays}, not above secretRotationDays (${rotationDays}); a secret ` +
-            "must outlive its rotation period or NocoBase would hold an expired secret",
-            configSet("secretLifetimeDays", String(Math.min(rotationDays * 2, MAX_SECRET_LIFETIME_DAYS))));
+            `${MAX_SECRET_LIFETIME_DAYS} days (24 months)`, scheduleFix(rotationDays ?? DEFAULTS.secretRotationDays, DEFAULTS.secretLifetimeDays));
+    } else if (rotationDays !== undefined && lifetimeDays !== undefined) {
+        const problem = overlapProblem(rotationDays, lifetimeDays);
+        if (problem !== undefined) {
+            fail(problem.key, problem.problem, problem.fix);
+        }
     }
 
     // Consent and ownership.
@@ -273,6 +273,32 @@ export function validateSettings(raw: RawSettings): Validated {
             nocobaseTarget,
         },
     };
+}
+
+/**
+ * The overlap rule: the secret NocoBase leaves must outlive the next whole window after a switch that may
+ * itself come late, so lifetime >= 2 x rotation + slack, with at least MIN_SLACK_DAYS of slack for late runs.
+ * The fix is accepted by this rule: the lifetime it needs when Microsoft's maximum allows it, otherwise the
+ * default schedule.
+ */
+function overlapProblem(rotationDays: number, lifetimeDays: number): ConfigProblem | undefined {
+    const needed = 2 * rotationDays + MIN_SLACK_DAYS;
+    if (lifetimeDays >= needed) {
+        return undefined;
+    }
+    const problem = `is ${lifetimeDays}, below 2 x secretRotationDays (${rotationDays}) + ${MIN_SLACK_DAYS} days of slack = ${needed}; ` +
+        "the secret NocoBase leaves at a rotation must stay valid for a whole rotation period after a run that may come late";
+    return { key: "secretLifetimeDays", problem, fix: scheduleFix(rotationDays, needed) };
+}
+
+/** A lifetime of at least `lifetimeDays` that fits the rotation, or the default schedule when none fits. */
+function scheduleFix(rotationDays: number, lifetimeDays: number): string {
+    const needed = Math.max(lifetimeDays, 2 * rotationDays + MIN_SLACK_DAYS);
+    if (needed <= MAX_SECRET_LIFETIME_DAYS) {
+        return configSet("secretLifetimeDays", String(needed));
+    }
+    return `${configSet("secretRotationDays", String(DEFAULTS.secretRotationDays))} && ` +
+        configSet("secretLifetimeDays", String(DEFAULTS.secretLifetimeDays));
 }
 
 /** One message for all problems, in the order of the keys. */

@@ -1,12 +1,14 @@
 /**
  * The Entra ID application NocoBase's Email Manager signs users in with: application, service principal,
- * optional tenant-wide admin consent, and a client secret that rotates by window.
+ * optional tenant-wide admin consent, and two client-secret slots that take turns (src/secret-rotation.ts).
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../microsoft-graph";
+import { RotationOutput } from "../rotation-record";
 import {
-    RotationPolicy, rotationTriggers, rotationWindow, rfc3339, secretDisplayName,
+    INHERITED_IGNORED_INPUTS, planRotation, RotationPlan, RotationPolicy, RotationRecord, rfc3339, SLOT_NAMES, SlotName,
+    SlotRecord, slotInputs,
 } from "../secret-rotation";
 import { admitsPersonalAccounts, DEFAULT_SIGN_IN_AUDIENCE, SignInAudience } from "../sign-in-audience";
 
@@ -23,6 +25,8 @@ export interface MailAppRegistrationArgs {
     readonly rotation: RotationPolicy;
     /** The instant the rotation window is computed for; default the clock. */
     readonly now?: Date;
+    /** What the last successful run recorded (stack output `secretRotation`); default none, a new stack. */
+    readonly previousRotation?: RotationRecord;
     /** Label that tells secrets of different stacks apart in Entra, usually the stack name. */
     readonly secretLabel: string;
     /** Grant the delegated scopes tenant-wide (admin consent). Default false. */
@@ -34,18 +38,24 @@ export interface MailAppRegistrationArgs {
 export class MailAppRegistration extends pulumi.ComponentResource {
     public readonly application: azuread.Application;
     public readonly servicePrincipal: azuread.ServicePrincipal;
-    public readonly clientSecret: azuread.ApplicationPassword;
+    /** The client-secret slots that exist after this run ("b" is made by the first rotation). */
+    public readonly secretSlots: Readonly<Partial<Record<SlotName, azuread.ApplicationPassword>>>;
+    /** This run's rotation decision: slots, the slot NocoBase is to hold, what rotates and why. */
+    public readonly rotationPlan: RotationPlan;
     public readonly adminConsent: azuread.ServicePrincipalDelegatedPermissionGrant | undefined;
     public readonly clientId: pulumi.Output<string>;
     public readonly tenantId: pulumi.Output<string>;
     public readonly applicationObjectId: pulumi.Output<string>;
     public readonly servicePrincipalObjectId: pulumi.Output<string>;
-    /** The client secret's value (secret). */
+    /** Value of the secret NocoBase is to hold (secret). */
     public readonly clientSecretValue: pulumi.Output<string>;
+    /** Key ID of the secret NocoBase is to hold. */
     public readonly clientSecretKeyId: pulumi.Output<string>;
     public readonly clientSecretExpiresAt: pulumi.Output<string>;
     /** The first `pulumi up` at or after this instant rotates the secret. */
     public readonly nextRotationAt: string;
+    /** The record to export as `secretRotation`: which slot NocoBase is to hold, each slot's key ID and spec. */
+    public readonly rotationRecord: pulumi.Output<RotationOutput>;
 
     constructor(name: string, args: MailAppRegistrationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nocobase-entra-mail:entra:MailAppRegistration", name, {}, opts);
@@ -81,15 +91,34 @@ export class MailAppRegistration extends pulumi.ComponentResource {
             useExisting: args.adoptApplicationObjectId === undefined ? undefined : true,
         }, { parent: this });
 
-        const window = rotationWindow(args.now ?? new Date(), args.rotation);
-        // Replacement is create-before-delete (Pulumi's default): the new secret exists, and everything that
-        // consumes it is updated, before the old one is removed.
-        this.clientSecret = new azuread.ApplicationPassword(`${name}-client-secret`, {
-            applicationId: this.application.id,
-            displayName: secretDisplayName(args.secretLabel, window, args.rotation),
-            endDate: rfc3339(window.expiresAt),
-            rotateWhenChanged: rotationTriggers(window, args.rotation),
-        }, { parent: this });
+        this.rotationPlan = planRotation(args.previousRotation, args.rotation, args.now ?? new Date());
+        const slots: Partial<Record<SlotName, azuread.ApplicationPassword>> = {};
+        for (const slot of SLOT_NAMES) {
+            const spec = this.rotationPlan.slots[slot];
+            if (spec === undefined) {
+                continue;
+            }
+            const rotating = this.rotationPlan.rotation?.slot === slot;
+            slots[slot] = new azuread.ApplicationPassword(`${name}-client-secret-${slot}`, {
+                applicationId: this.application.id,
+                ...slotInputs(args.secretLabel, slot, spec),
+            }, {
+                parent: this,
+                // Slot "a" is the single secret of the earlier layout, kept in place rather than replaced.
+                aliases: slot === "a" ? [{ name: `${name}-client-secret` }] : undefined,
+                // The slot being rotated is one NocoBase does not hold: deleting it first keeps the count of
+                // secrets at two, Microsoft's limit for personal-account audiences. Any other replacement (none
+                // is expected: kept slots get their recorded inputs) stays create-before-delete.
+                deleteBeforeReplace: rotating && this.rotationPlan.rotation?.replacesExisting === true ? true : undefined,
+                // The earlier layout's exact inputs are not recorded; keep whatever its state holds.
+                ignoreChanges: spec.kind === "inherited" ? [...INHERITED_IGNORED_INPUTS] : undefined,
+            });
+        }
+        this.secretSlots = slots;
+        const held = slots[this.rotationPlan.nocobaseSlot];
+        if (held === undefined) {
+            throw new Error(`rotation plan without a secret in NocoBase's slot ${this.rotationPlan.nocobaseSlot}`);
+        }
 
         if (args.grantAdminConsent === true) {
             const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { parent: this });
@@ -104,10 +133,11 @@ export class MailAppRegistration extends pulumi.ComponentResource {
         this.tenantId = deployer.tenantId;
         this.applicationObjectId = this.application.objectId;
         this.servicePrincipalObjectId = this.servicePrincipal.objectId;
-        this.clientSecretValue = pulumi.secret(this.clientSecret.value);
-        this.clientSecretKeyId = this.clientSecret.keyId;
-        this.clientSecretExpiresAt = this.clientSecret.endDate;
-        this.nextRotationAt = rfc3339(window.nextRotationAt);
+        this.clientSecretValue = pulumi.secret(held.value);
+        this.clientSecretKeyId = held.keyId;
+        this.clientSecretExpiresAt = held.endDate;
+        this.nextRotationAt = rfc3339(this.rotationPlan.nextRotationAt);
+        this.rotationRecord = rotationOutput(this.rotationPlan, slots);
 
         this.registerOutputs({
             clientId: this.clientId,
@@ -117,6 +147,20 @@ export class MailAppRegistration extends pulumi.ComponentResource {
             clientSecretKeyId: this.clientSecretKeyId,
             clientSecretExpiresAt: this.clientSecretExpiresAt,
             nextRotationAt: this.nextRotationAt,
+            rotationRecord: this.rotationRecord,
         });
     }
+}
+
+/** The record of a plan, with the key IDs Entra gave the slots. */
+function rotationOutput(plan: RotationPlan, slots: Partial<Record<SlotName, azuread.ApplicationPassword>>): pulumi.Output<RotationOutput> {
+    const keyIds = SLOT_NAMES.map((slot) => slots[slot]?.keyId ?? pulumi.output(undefined));
+    return pulumi.all(keyIds).apply((ids) => {
+        const recorded = (index: number): SlotRecord | null => {
+            const spec = plan.slots[SLOT_NAMES[index]];
+            const keyId = ids[index];
+            return spec === undefined || keyId === undefined ? null : { ...spec, keyId };
+        };
+        return { nocobaseSlot: plan.nocobaseSlot, slots: { a: recorded(0), b: recorded(1) } };
+    });
 }

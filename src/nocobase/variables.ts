@@ -21,6 +21,10 @@ export interface NocobaseMailVariablesArgs {
     readonly clientSecret: pulumi.Input<string>;
     /** Key ID of the client secret; a change means a rotation. */
     readonly clientSecretKeyId: pulumi.Input<string>;
+    /** The application's home tenant, where Microsoft's token endpoint is asked to accept the secret. */
+    readonly tenantId: pulumi.Input<string>;
+    /** The application's sign-in audience; decides whether a client-credentials proof is possible. */
+    readonly signInAudience: pulumi.Input<string>;
 }
 
 /** One provider object for every instance, so Pulumi serializes it once per program run. */
@@ -48,6 +52,8 @@ export class NocobaseMailVariables extends pulumi.dynamic.Resource {
             // Kept secret in the state's inputs even if a caller passed a plain string.
             clientSecret: pulumi.secret(args.clientSecret),
             clientSecretKeyId: args.clientSecretKeyId,
+            tenantId: args.tenantId,
+            signInAudience: args.signInAudience,
         }, opts, MODULE, TYPE);
     }
 }

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOCK_OVERRIDE_VARIABLE } from "../stack-config";
 import { CONFIG_NAMESPACE } from "../settings";
-import { InvokeRecord, RecordingMocks, Registration } from "./recording-mocks";
+import { InvokeRecord, RecordingMocks, Registration, RegistrationOptions } from "./recording-mocks";
 
 const PROGRAM = path.resolve(__dirname, "..", "..", "index.ts");
 
@@ -28,6 +28,10 @@ export interface ProgramRunOptions {
     readonly secretKeys?: readonly string[];
     /** The instant the program believes it is. */
     readonly now?: Date;
+    /** Stack outputs of the last run, read back by the program; default none (a new stack). */
+    readonly previousOutputs?: Readonly<Record<string, unknown>>;
+    /** Mocks to use instead of fresh recording mocks over `previousOutputs` (a simulated engine). */
+    readonly mocks?: RecordingMocks;
 }
 
 /** The program threw while being evaluated; `error` is its own error (a `pulumi.RunError` for config mistakes). */
@@ -44,8 +48,10 @@ export class ProgramFailure extends Error {
 
 /** Runs the program; rejects with a `ProgramFailure` when the program throws. */
 export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
-    const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false);
+    const mocks = options.mocks ?? new RecordingMocks(options.previousOutputs);
+    // "organization" is what a self-managed (DIY) backend reports as the organization.
+    await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false, "organization");
+    noteOptionsOnRegistration(mocks);
     const namespaced = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
     pulumi.runtime.setAllConfig(
         Object.fromEntries(Object.entries(options.config).map(([k, v]) => [namespaced(k), v])),
@@ -59,9 +65,11 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
     let program: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(PROGRAM)];
-        // A fresh CommonJS load re-runs the program's top level, exactly as `pulumi up` runs it once.
+        // A fresh CommonJS load re-runs the program's top level, exactly as `pulumi up` runs it once; like
+        // Pulumi's Node.js host, an exported function is called and its result awaited.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        program = require(PROGRAM) as Record<string, unknown>;
+        const exported = require(PROGRAM) as unknown;
+        program = (typeof exported === "function" ? await (exported as () => Promise<unknown>)() : exported) as Record<string, unknown>;
     } catch (err) {
         throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
     } finally {
@@ -83,6 +91,38 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
     }
     await waitForRegistrations();
     return { registrations: mocks.registrations, invokes: mocks.invokes, outputs, secretOutputs };
+}
+
+/** The monitor request of a registration as the SDK builds it (only the fields read here). */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getDependenciesList(): string[];
+    getAliasesList(): Array<{ getSpec(): { getName(): string } | undefined }>;
+}
+
+/**
+ * Mocks see a resource's inputs but not its options; the monitor request carries both. Wrapping the mock
+ * monitor hands the options the engine would receive to the recording mocks.
+ */
+function noteOptionsOnRegistration(mocks: RecordingMocks): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown } | undefined;
+    if (monitor === undefined) {
+        throw new Error("@pulumi/pulumi set no mock monitor; update src/offline/program-runner.ts");
+    }
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+        const options: RegistrationOptions = {
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: req.getIgnorechangesList(),
+            aliasNames: req.getAliasesList().map((alias) => alias.getSpec()?.getName() ?? ""),
+            dependencies: req.getDependenciesList(),
+        };
+        mocks.noteOptions(req.getType(), req.getName(), options);
+        return register(req, callback);
+    };
 }
 
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {

@@ -14,6 +14,18 @@ export interface Registration {
     readonly inputs: Record<string, unknown>;
     /** ID to import, when the resource was declared with the `import` option. */
     readonly importId: string | undefined;
+    /** Resource options as the engine receives them; undefined for reads (the stack reference). */
+    readonly options: RegistrationOptions | undefined;
+}
+
+/** The options of a registration that decide how Pulumi replaces or renames a resource. */
+export interface RegistrationOptions {
+    readonly deleteBeforeReplace: boolean;
+    readonly ignoreChanges: readonly string[];
+    /** Names of the resource's aliases (each keeps the resource's type and parent). */
+    readonly aliasNames: readonly string[];
+    /** URNs the resource depends on, through inputs or `dependsOn`. */
+    readonly dependencies: readonly string[];
 }
 
 export interface InvokeRecord {
@@ -31,6 +43,9 @@ export const MOCK_DEPLOYER = {
     clientId: "33333333-3333-4333-8333-333333333333",
 } as const;
 
+/** Type token of the program's reference to its own stack's last outputs. */
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
 /** Object ID the mocks give Microsoft Graph's service principal. */
 export const MOCK_GRAPH_SERVICE_PRINCIPAL_ID = "44444444-4444-4444-8444-444444444444";
 
@@ -43,11 +58,35 @@ export function deterministicGuid(seed: string): string {
 export class RecordingMocks implements pulumi.runtime.Mocks {
     public readonly registrations: Registration[] = [];
     public readonly invokes: InvokeRecord[] = [];
+    /** Options of registrations on their way to `newResource`, by type and name. */
+    private readonly pendingOptions = new Map<string, RegistrationOptions>();
+
+    /**
+     * @param previousOutputs the stack outputs the last run left, which the program reads back through a
+     *  stack reference to its own stack; default none (a stack never deployed)
+     */
+    constructor(private readonly previousOutputs: Readonly<Record<string, unknown>> = {}) {}
+
+    /** Called by the program runner with the options of each registration, before `newResource`. */
+    public noteOptions(type: string, name: string, options: RegistrationOptions): void {
+        this.pendingOptions.set(`${type}::${name}`, options);
+    }
 
     public newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = args.inputs as Record<string, unknown>;
-        this.registrations.push({ type: args.type, name: args.name, inputs, importId: args.id === "" ? undefined : args.id });
+        const key = `${args.type}::${args.name}`;
+        const options = this.pendingOptions.get(key);
+        this.pendingOptions.delete(key);
+        this.registrations.push({ type: args.type, name: args.name, inputs, importId: args.id === "" ? undefined : args.id, options });
+        return this.resolve(args, inputs);
+    }
+
+    /** The mock's answer for a resource: Entra-shaped values derived from its type, name and inputs. */
+    protected resolve(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, unknown>): pulumi.runtime.MockResourceResult {
         const seed = `${args.type}/${args.name}`;
+        if (args.type === STACK_REFERENCE_TYPE) {
+            return { id: String(inputs.name), state: { name: inputs.name, outputs: { ...this.previousOutputs }, secretOutputNames: [] } };
+        }
         if (args.custom === false) {
             // Component resources have no provider state.
             return { id: undefined, state: {} };

@@ -37,6 +37,7 @@ describe("NocobaseMailVariables under Pulumi mocks", () => {
         const resource = new NocobaseMailVariables("mail-variables", {
             apiUrl: runningNocobase().apiUrl, ...names, clientId,
             clientSecret: pulumi.secret(clientSecret), clientSecretKeyId: freshKeyId(),
+            tenantId: crypto.randomUUID(), signInAudience: "AzureADMyOrg",
         });
         await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
         delete process.env.NOCOBASE_API_TOKEN;

@@ -30,7 +30,7 @@ describe("settings defaults", () => {
         const s = valid({});
         assert.equal(s.displayName, "NocoBase Email (dev)");
         assert.equal(s.signInAudience, "AzureADandPersonalMicrosoftAccount");
-        assert.deepEqual(s.rotation, { rotationDays: 90, lifetimeDays: 180, generation: 1 });
+        assert.deepEqual(s.rotation, { rotationDays: 60, lifetimeDays: 180, generation: 1 });
         assert.equal(s.grantAdminConsent, false);
         assert.deepEqual(s.owners, []);
         assert.deepEqual(s.redirectUris, ["https://crm.example.com/admin/settings/mail/oauth2"]);
@@ -88,7 +88,7 @@ describe("settings defaults", () => {
         const s = valid({
             extraNocobaseUrls: JSON.stringify(["https://b.example.com"]),
             owners: JSON.stringify(["5F1C2A8E-3D4B-4C6A-9E7F-0A1B2C3D4E5F", "5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]),
-            secretRotationDays: "30", secretLifetimeDays: "60", secretGeneration: "3", grantAdminConsent: "true",
+            secretRotationDays: "30", secretLifetimeDays: "67", secretGeneration: "3", grantAdminConsent: "true",
             nocobaseSubApp: "sales",
         });
         assert.deepEqual(s.redirectUris, [
@@ -96,7 +96,7 @@ describe("settings defaults", () => {
             "https://b.example.com/apps/sales/admin/settings/mail/oauth2",
         ]);
         assert.deepEqual(s.owners, ["5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]);
-        assert.deepEqual(s.rotation, { rotationDays: 30, lifetimeDays: 60, generation: 3 });
+        assert.deepEqual(s.rotation, { rotationDays: 30, lifetimeDays: 67, generation: 3 });
         assert.equal(s.grantAdminConsent, true);
     });
 });
@@ -109,7 +109,7 @@ describe("settings refusals", () => {
         ["a query in an extra URL", { extraNocobaseUrls: '["https://b.example.com/?a=1"]' }, "extraNocobaseUrls", /extraNocobaseUrls\[0\]/],
         ["a wildcard", { nocobaseUrl: "https://*.example.com" }, "nocobaseUrl", /wildcard/],
         ["a bad sub-app name", { nocobaseSubApp: "sales/eu" }, "nocobaseSubApp", /"sales\/eu"/],
-        ["a lifetime not above the rotation", { secretRotationDays: "90", secretLifetimeDays: "90" }, "secretLifetimeDays", /not above secretRotationDays \(90\)[\s\S]*secretLifetimeDays 180/],
+        ["a lifetime without room for the overlap", { secretRotationDays: "90", secretLifetimeDays: "180" }, "secretLifetimeDays", /is 180, below 2 x secretRotationDays \(90\) \+ 7 days of slack = 187[\s\S]*secretLifetimeDays 187/],
         ["a lifetime beyond Microsoft's maximum", { secretLifetimeDays: "800" }, "secretLifetimeDays", /at most 730 days/],
         ["a rotation period that is not a number", { secretRotationDays: "ninety" }, "secretRotationDays", /"ninety", not a whole number/],
         ["a fractional generation", { secretGeneration: "1.5" }, "secretGeneration", /not a whole number/],
@@ -130,6 +130,33 @@ describe("settings refusals", () => {
             assert.equal(p.key, key);
             assert.match(`${p.problem} Fix: ${p.fix}`, pattern);
             assert.ok(p.fix.length > 10, "names a fix");
+        });
+    }
+
+    it("accepts exactly twice the rotation plus seven days of slack, and refuses a day less", () => {
+        assert.deepEqual(valid({ secretRotationDays: "30", secretLifetimeDays: "67" }).rotation, { rotationDays: 30, lifetimeDays: 67, generation: 1 });
+        assert.equal(onlyProblem({ secretRotationDays: "30", secretLifetimeDays: "66" }).key, "secretLifetimeDays");
+    });
+
+    // Each fix is a `pulumi config set` of the schedule; applying it must give a configuration the rules accept.
+    const schedules: Array<[string, Partial<RawSettings>]> = [
+        ["the old 90/180 schedule", { secretRotationDays: "90", secretLifetimeDays: "180" }],
+        ["a lifetime beyond Microsoft's maximum", { secretLifetimeDays: "800" }],
+        ["a long rotation with a long lifetime", { secretRotationDays: "300", secretLifetimeDays: "800" }],
+        ["a rotation no lifetime can cover", { secretRotationDays: "400", secretLifetimeDays: "700" }],
+        ["a short lifetime", { secretRotationDays: "30", secretLifetimeDays: "40" }],
+    ];
+    for (const [what, raw] of schedules) {
+        it(`refuses ${what} with a fix the rules accept`, () => {
+            const p = onlyProblem(raw);
+            const fixed: Record<string, string> = { ...(raw as Record<string, string>) };
+            for (const command of p.fix.split(" && ")) {
+                const match = /^pulumi config set nocobase-entra-mail:(\w+) (\d+)$/.exec(command);
+                assert.ok(match !== null, `a config set command: ${command}`);
+                fixed[match[1]] = match[2];
+            }
+            const rotation = valid(fixed).rotation;
+            assert.ok(rotation.lifetimeDays >= 2 * rotation.rotationDays + 7 && rotation.lifetimeDays <= 730);
         });
     }
 
