@@ -82,14 +82,21 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
 
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
-    for (const [name, value] of Object.entries(program)) {
-        const output = pulumi.output(value);
-        outputs[name] = await resolve(output);
-        if (await pulumi.isSecret(output)) {
-            secretOutputs.push(name);
+    try {
+        for (const [name, value] of Object.entries(program)) {
+            const output = pulumi.output(value);
+            outputs[name] = await resolve(output);
+            if (await pulumi.isSecret(output)) {
+                secretOutputs.push(name);
+            }
         }
+        await waitForRegistrations();
+    } catch (err) {
+        // A resource failed to register (a simulated engine refused it): the run fails as `pulumi up` would,
+        // after the registrations still in flight have settled.
+        await waitForRegistrations().catch(() => undefined);
+        throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
     }
-    await waitForRegistrations();
     return { registrations: mocks.registrations, invokes: mocks.invokes, outputs, secretOutputs };
 }
 
@@ -125,8 +132,14 @@ function noteOptionsOnRegistration(mocks: RecordingMocks): void {
     };
 }
 
+/** The value of an output; rejects when a resource it comes from failed to register. */
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((done) => output.apply((v) => { done(v); return v; }));
+    // `promise()` is the SDK's own accessor (not in its typings); `apply` would never call back on a failure.
+    const withPromise = output as unknown as { promise?: () => Promise<T> };
+    if (typeof withPromise.promise !== "function") {
+        throw new Error("@pulumi/pulumi Output no longer has promise(); update src/offline/program-runner.ts");
+    }
+    return withPromise.promise();
 }
 
 /**

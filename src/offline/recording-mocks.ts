@@ -78,11 +78,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const options = this.pendingOptions.get(key);
         this.pendingOptions.delete(key);
         this.registrations.push({ type: args.type, name: args.name, inputs, importId: args.id === "" ? undefined : args.id, options });
-        return this.resolve(args, inputs);
+        return this.resolve(args, inputs, options);
     }
 
-    /** The mock's answer for a resource: Entra-shaped values derived from its type, name and inputs. */
-    protected resolve(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, unknown>): pulumi.runtime.MockResourceResult {
+    /**
+     * The mock's answer for a resource: Entra-shaped values derived from its type, name and inputs. A
+     * subclass may answer from a simulated state instead, as the engine would.
+     */
+    protected resolve(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, unknown>,
+        _options: RegistrationOptions | undefined): pulumi.runtime.MockResourceResult {
         const seed = `${args.type}/${args.name}`;
         if (args.type === STACK_REFERENCE_TYPE) {
             return { id: String(inputs.name), state: { name: inputs.name, outputs: { ...this.previousOutputs }, secretOutputNames: [] } };
