@@ -89,8 +89,12 @@ export interface RotationPlan {
     readonly slots: Readonly<Partial<Record<SlotName, SlotSpec>>>;
     /** The slot NocoBase is to hold after the run. */
     readonly nocobaseSlot: SlotName;
-    /** The slot this run makes anew, and why; undefined when nothing rotates. */
-    readonly rotation: { readonly slot: SlotName; readonly reason: RotationReason; readonly replacesExisting: boolean } | undefined;
+    /**
+     * The slot this run makes anew, and why; undefined when nothing rotates. `deleteBeforeReplace` is set
+     * whenever the slot is not NocoBase's: a failed run may have left a secret in it the record does not
+     * know, and deleting that first keeps the count at two.
+     */
+    readonly rotation: { readonly slot: SlotName; readonly reason: RotationReason; readonly deleteBeforeReplace: boolean } | undefined;
     /** The first run at or after this instant rotates (or at once after raising the generation). */
     readonly nextRotationAt: Date;
 }
@@ -118,7 +122,7 @@ export function planRotation(previous: RotationRecord | undefined, policy: Rotat
     const window = rotationWindow(now, policy);
     if (previous === undefined) {
         const slots = { a: windowSpec(window, policy) };
-        return { window, slots, nocobaseSlot: "a", rotation: { slot: "a", reason: "first secret", replacesExisting: false }, nextRotationAt: window.nextRotationAt };
+        return { window, slots, nocobaseSlot: "a", rotation: { slot: "a", reason: "first secret", deleteBeforeReplace: false }, nextRotationAt: window.nextRotationAt };
     }
     const heldSlot = previous.nocobaseSlot;
     const held = previous.slots[heldSlot];
@@ -140,7 +144,7 @@ export function planRotation(previous: RotationRecord | undefined, policy: Rotat
         window,
         slots: { [heldSlot]: held, [spare]: made },
         nocobaseSlot: spare,
-        rotation: { slot: spare, reason, replacesExisting: spareRecord !== undefined },
+        rotation: { slot: spare, reason, deleteBeforeReplace: true },
         nextRotationAt: nextRotation(made, policy),
     };
 }

@@ -109,7 +109,7 @@ export class MailAppRegistration extends pulumi.ComponentResource {
                 // The slot being rotated is one NocoBase does not hold: deleting it first keeps the count of
                 // secrets at two, Microsoft's limit for personal-account audiences. Any other replacement (none
                 // is expected: kept slots get their recorded inputs) stays create-before-delete.
-                deleteBeforeReplace: rotating && this.rotationPlan.rotation?.replacesExisting === true ? true : undefined,
+                deleteBeforeReplace: rotating && this.rotationPlan.rotation?.deleteBeforeReplace === true ? true : undefined,
                 // The earlier layout's exact inputs are not recorded; keep whatever its state holds.
                 ignoreChanges: spec.kind === "inherited" ? [...INHERITED_IGNORED_INPUTS] : undefined,
             });

@@ -42,7 +42,7 @@ describe("rotation plan", () => {
         const plan = planRotation(undefined, policy, start);
         assert.deepEqual(Object.keys(plan.slots), ["a"]);
         assert.equal(plan.nocobaseSlot, "a");
-        assert.deepEqual(plan.rotation, { slot: "a", reason: "first secret", replacesExisting: false });
+        assert.deepEqual(plan.rotation, { slot: "a", reason: "first secret", deleteBeforeReplace: false });
         assert.deepEqual(plan.slots.a, { kind: "window", windowStart: "2026-11-03T00:00:00Z", generation: 1, expiresAt: "2027-05-02T00:00:00Z" });
         assert.equal(rfc3339(plan.nextRotationAt), "2027-01-02T00:00:00Z");
     });
@@ -59,12 +59,12 @@ describe("rotation plan", () => {
     it("replaces the slot NocoBase does not hold in a new window, keeping the held one as it was", () => {
         let record = recordOf(planRotation(undefined, policy, start));
         const second = planRotation(record, policy, new Date(start.getTime() + 61 * DAY_MS));
-        assert.deepEqual(second.rotation, { slot: "b", reason: "new window", replacesExisting: false });
+        assert.deepEqual(second.rotation, { slot: "b", reason: "new window", deleteBeforeReplace: true });
         assert.equal(second.nocobaseSlot, "b");
         assert.deepEqual(second.slots.a, record.slots.a, "the fallback keeps its recorded inputs");
         record = recordOf(second);
         const third = planRotation(record, policy, new Date(start.getTime() + 125 * DAY_MS));
-        assert.deepEqual(third.rotation, { slot: "a", reason: "new window", replacesExisting: true });
+        assert.deepEqual(third.rotation, { slot: "a", reason: "new window", deleteBeforeReplace: true });
         assert.equal(third.nocobaseSlot, "a");
         assert.deepEqual(third.slots.b, record.slots.b);
     });
@@ -72,7 +72,7 @@ describe("rotation plan", () => {
     it("rotates now when the generation is raised, within the same window", () => {
         const record = recordOf(planRotation(undefined, policy, start));
         const plan = planRotation(record, { ...policy, generation: 2 }, new Date(start.getTime() + DAY_MS));
-        assert.deepEqual(plan.rotation, { slot: "b", reason: "generation raised", replacesExisting: false });
+        assert.deepEqual(plan.rotation, { slot: "b", reason: "generation raised", deleteBeforeReplace: true });
         assert.deepEqual(slotInputs("dev", "b", plan.slots.b!).rotateWhenChanged, { rotationWindowStart: "2026-11-03T00:00:00Z", generation: "2" });
     });
 
@@ -88,7 +88,7 @@ describe("rotation plan", () => {
         const record = parseRotationRecord({ clientSecretKeyId: "legacy-key", clientSecretExpiresAt: "2027-03-03T00:00:00Z" });
         assert.deepEqual(record, { nocobaseSlot: "a", slots: { a: { kind: "inherited", keyId: "legacy-key", expiresAt: "2027-03-03T00:00:00Z" } } });
         const plan = planRotation(record, policy, start);
-        assert.deepEqual(plan.rotation, { slot: "b", reason: "upgrade from the single-secret layout", replacesExisting: false });
+        assert.deepEqual(plan.rotation, { slot: "b", reason: "upgrade from the single-secret layout", deleteBeforeReplace: true });
         assert.deepEqual(plan.slots.a, record?.slots.a);
     });
 });
