@@ -1,17 +1,33 @@
-// Offline plan: `npm run plan -- --stack <name> [--at <ISO instant>]`. Evaluates the real program against
-// stacks/Pulumi.<name>.yaml under Pulumi's mocks and prints what `pulumi up` would declare.
+// Offline plan: `npm run plan -- --stack <name> [--at <ISO instant>] [--outputs <file>]`. Evaluates the real
+// program against stacks/Pulumi.<name>.yaml under Pulumi's mocks and prints what `pulumi up` would declare;
+// with --outputs (the stack's `pulumi stack output --json`) it starts from that stack's rotation state.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { renderPlan } from "../src/offline/plan-report";
 import { ProgramFailure, runProgram } from "../src/offline/program-runner";
 import { listStacks, readStackFile, STACKS_DIR } from "../src/offline/stack-file";
+import { parseRotationRecord } from "../src/rotation-record";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--at <ISO 8601 instant>] [--stacks-dir <dir>]";
+const USAGE = "usage: npm run plan -- --stack <name> [--at <ISO 8601 instant>] [--outputs <pulumi stack output --json file>] [--stacks-dir <dir>]";
+
+/** The stack outputs in a file; a message (never its content, which may hold a secret) when unreadable. */
+function readOutputs(file: string): Record<string, unknown> | string {
+    try {
+        const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
+        if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+            return parsed as Record<string, unknown>;
+        }
+    } catch {
+        // Reported below without the file's content.
+    }
+    return `--outputs ${file} is not a JSON object of stack outputs; make it with: pulumi stack output --json --stack <name> > ${file}`;
+}
 
 async function main(): Promise<number> {
-    let values: { stack?: string; at?: string; "stacks-dir"?: string };
+    let values: { stack?: string; at?: string; outputs?: string; "stacks-dir"?: string };
     try {
-        ({ values } = parseArgs({ options: { stack: { type: "string" }, at: { type: "string" }, "stacks-dir": { type: "string" } } }));
+        ({ values } = parseArgs({ options: { stack: { type: "string" }, at: { type: "string" }, outputs: { type: "string" }, "stacks-dir": { type: "string" } } }));
     } catch (err) {
         console.error(`${(err as Error).message}\n${USAGE}`);
         return 2;
@@ -33,9 +49,15 @@ async function main(): Promise<number> {
         console.error((err as Error).message);
         return 2;
     }
+    const previousOutputs = values.outputs === undefined ? {} : readOutputs(values.outputs);
+    if (typeof previousOutputs === "string") {
+        console.error(previousOutputs);
+        return 2;
+    }
     try {
-        const run = await runProgram({ stack: values.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now });
-        console.log(renderPlan(values.stack, now, run));
+        const previous = values.outputs === undefined ? undefined : parseRotationRecord(previousOutputs);
+        const run = await runProgram({ stack: values.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now, previousOutputs });
+        console.log(renderPlan(values.stack, now, run, previous));
         return 0;
     } catch (err) {
         if (err instanceof ProgramFailure && pulumi.RunError.isInstance(err.error)) {

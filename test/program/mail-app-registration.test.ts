@@ -1,11 +1,12 @@
-// The component on its own: resource options of its children (parent, replacement order, import), and
-// the azuread SDK's own statement that the secret's rotating inputs force a replacement.
+// The component on its own: resource options of its children (parent, replacement order, aliases, import),
+// and the azuread SDK's own statement that the secret's rotating inputs force a replacement.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { MailAppRegistration } from "../../src/components/mail-app-registration";
 import { RecordingMocks } from "../../src/offline/recording-mocks";
+import { RotationRecord } from "../../src/secret-rotation";
 
 interface ChildOptions {
     readonly type: string;
@@ -14,12 +15,12 @@ interface ChildOptions {
     readonly opts: pulumi.CustomResourceOptions;
 }
 
-function build(extra: { adoptApplicationObjectId?: string; grantAdminConsent?: boolean } = {}) {
+function build(extra: { adoptApplicationObjectId?: string; grantAdminConsent?: boolean; previousRotation?: RotationRecord } = {}) {
     const children: ChildOptions[] = [];
     const component = new MailAppRegistration("mail", {
         displayName: "NocoBase Email (test)",
         redirectUris: ["https://crm.example.com/admin/settings/mail/oauth2"],
-        rotation: { rotationDays: 90, lifetimeDays: 180, generation: 1 },
+        rotation: { rotationDays: 60, lifetimeDays: 180, generation: 1 },
         now: new Date("2026-11-23T00:00:00Z"),
         secretLabel: "test",
         ...extra,
@@ -44,19 +45,39 @@ describe("MailAppRegistration children", () => {
     it("names every child after the component and parents it to the component", () => {
         const { component, children } = build({ grantAdminConsent: true });
         assert.deepEqual(children.map((c) => c.name).sort(), [
-            "mail-admin-consent", "mail-application", "mail-client-secret", "mail-service-principal",
+            "mail-admin-consent", "mail-application", "mail-client-secret-a", "mail-service-principal",
         ]);
         for (const child of children) {
             assert.equal(child.opts.parent, component, `${child.name} is parented to the component`);
         }
     });
 
-    it("replaces the secret create-before-delete, so NocoBase is updated before the old secret goes", () => {
+    it("makes slot a first, create-before-delete, under the old single secret's name as alias", () => {
         const { children } = build();
-        const secret = children.find((c) => c.name === "mail-client-secret");
+        const secret = children.find((c) => c.name === "mail-client-secret-a");
         assert.ok(secret !== undefined);
         assert.notEqual(secret.opts.deleteBeforeReplace, true);
-        assert.equal(secret.opts.replaceOnChanges, undefined);
+        assert.deepEqual(secret.opts.aliases, [{ name: "mail-client-secret" }]);
+        assert.equal(secret.opts.ignoreChanges, undefined);
+        assert.ok(!children.some((c) => c.name === "mail-client-secret-b"), "slot b waits for the first rotation");
+    });
+
+    it("replaces the slot NocoBase does not hold delete-before-replace and leaves the held one alone", () => {
+        const held = { kind: "window" as const, keyId: "k-a", windowStart: "2026-09-04T00:00:00Z", generation: 1, expiresAt: "2027-03-03T00:00:00Z" };
+        const { component, children } = build({ previousRotation: { nocobaseSlot: "a", slots: { a: held } } });
+        const a = children.find((c) => c.name === "mail-client-secret-a");
+        const b = children.find((c) => c.name === "mail-client-secret-b");
+        assert.equal(b?.opts.deleteBeforeReplace, true);
+        assert.notEqual(a?.opts.deleteBeforeReplace, true);
+        assert.equal(component.rotationPlan.nocobaseSlot, "b");
+        assert.deepEqual(component.rotationPlan.rotation, { slot: "b", reason: "new window", deleteBeforeReplace: true });
+    });
+
+    it("keeps an inherited single secret exactly as its state holds it", () => {
+        const { children } = build({ previousRotation: { nocobaseSlot: "a", slots: { a: { kind: "inherited", keyId: "k", expiresAt: "2027-03-03T00:00:00Z" } } } });
+        const a = children.find((c) => c.name === "mail-client-secret-a");
+        assert.deepEqual(a?.opts.ignoreChanges, ["displayName", "endDate", "rotateWhenChanged"]);
+        assert.notEqual(a?.opts.deleteBeforeReplace, true);
     });
 
     it("imports only the application when adopting", () => {

@@ -26,9 +26,13 @@ describe("offline plan", () => {
         for (const scope of ["email", "offline_access", "IMAP.AccessAsUser.All", "SMTP.Send", "User.Read"]) {
             assert.match(stdout, new RegExp(`${scope.replace(".", "\\.")}\\s+[0-9a-f-]{36}  Scope`));
         }
-        assert.match(stdout, /rotation window\s+2026-11-03T00:00:00Z until 2026-12-03T00:00:00Z, generation 1/);
-        assert.match(stdout, /expires\s+2027-01-02T00:00:00Z/);
-        assert.match(stdout, /at least 30 more days/);
+        assert.match(stdout, /NocoBase is to hold slot a/);
+        assert.match(stdout, /slot a\s+\("nocobase-mail-client-secret-a"\) NocoBase's secret, made this run/);
+        assert.match(stdout, /made for\s+window starting 2026-11-03T00:00:00Z, generation 1/);
+        assert.match(stdout, /expires\s+2027-02-01T00:00:00Z/);
+        assert.match(stdout, /slot b\s+empty until the first rotation/);
+        assert.match(stdout, /next rotation\s+first `pulumi up` at or after 2026-12-03T00:00:00Z: replaces slot b, moves NocoBase to it/);
+        assert.match(stdout, /overlap\s+slot a stays valid 60 days after 2026-12-03T00:00:00Z/);
         assert.match(stdout, /clientSecret is a secret/);
         assert.match(stdout, /NocoBase hand-over\s+not configured \(nocobaseApiToken unset\)/);
         assert.ok(!stdout.includes("mock-client-secret"), "the plan never prints the secret value");
@@ -56,9 +60,35 @@ describe("offline plan", () => {
         assert.equal(stdout, "");
         assert.match(stderr, /configuration error/);
         assert.match(stderr, /nocobase-entra-mail:nocobaseUrl "http:\/\/crm\.example\.com\/\?x=1" uses http/);
-        assert.match(stderr, /nocobase-entra-mail:secretLifetimeDays is 30, not above secretRotationDays \(90\)/);
+        assert.match(stderr, /nocobase-entra-mail:secretLifetimeDays is 30, below 2 x secretRotationDays \(60\) \+ 7 days of slack = 127/);
+        assert.match(stderr, /Fix: pulumi config set nocobase-entra-mail:secretLifetimeDays 127/);
         assert.ok(!stderr.includes("v1:AAAABBBBCCCC"));
         assert.ok(!/\n\s+at /.test(stderr), "no stack trace");
+    });
+
+    it("plans the upgrade of a stack deployed with the single secret from its outputs", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "single-secret-layout.json"), "utf8")) as { outputs: object };
+        const file = path.join(dir, "outputs.json");
+        fs.writeFileSync(file, JSON.stringify(fixture.outputs));
+        const { code, stdout, stderr } = plan("--stack", "dev", "--at", "2026-11-24T12:00:00Z", "--outputs", file);
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /NocoBase is to hold slot b/);
+        assert.match(stdout, /slot a\s+\("nocobase-mail-client-secret-a"\) fallback \(the secret NocoBase held before\), kept as it is/);
+        assert.match(stdout, /made for\s+the single-secret layout/);
+        assert.match(stdout, /key ID\s+999bb40c-9b34-4ccf-86b3-96d8af0cf3d3/);
+        assert.match(stdout, /slot b\s+\("nocobase-mail-client-secret-b"\) NocoBase's secret, made this run/);
+        assert.match(stdout, /based on\s+the earlier outputs given with --outputs/);
+    });
+
+    it("refuses an outputs file that is not JSON without printing it, exit 2", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const file = path.join(dir, "outputs.json");
+        fs.writeFileSync(file, "clientSecret: plan-test-secret-that-must-not-leak");
+        const { code, stdout, stderr } = plan("--stack", "dev", "--outputs", file);
+        assert.equal(code, 2);
+        assert.match(stderr, /is not a JSON object of stack outputs/);
+        assert.ok(!`${stdout}${stderr}`.includes("plan-test-secret-that-must-not-leak"));
     });
 
     it("names the known stacks when the stack file is missing, exit 2", () => {

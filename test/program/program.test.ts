@@ -12,6 +12,7 @@ const SP = "azuread:index/servicePrincipal:ServicePrincipal";
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
 const COMPONENT = "nocobase-entra-mail:entra:MailAppRegistration";
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
 const GRAPH_ACCESS = [{
     resourceAppId: MICROSOFT_GRAPH_APP_ID,
@@ -24,8 +25,9 @@ const GRAPH_ACCESS = [{
     ],
 }];
 
-function run(config: Record<string, string>, options: { stack?: string; now?: Date; secretKeys?: string[] } = {}): Promise<ProgramRun> {
-    return runProgram({ stack: options.stack ?? "dev", config, now: options.now ?? NOW, secretKeys: options.secretKeys });
+function run(config: Record<string, string>,
+    options: { stack?: string; now?: Date; secretKeys?: string[]; previousOutputs?: Record<string, unknown> } = {}): Promise<ProgramRun> {
+    return runProgram({ stack: options.stack ?? "dev", config, now: options.now ?? NOW, secretKeys: options.secretKeys, previousOutputs: options.previousOutputs });
 }
 
 async function runExpectingFailure(config: Record<string, string>) {
@@ -45,14 +47,16 @@ function only(result: ProgramRun, type: string): Registration {
 }
 
 describe("program: registration for the default audience", () => {
-    it("declares the component, application, service principal and secret with exact inputs", async () => {
+    it("declares the component, application, service principal and secret slot a with exact inputs", async () => {
         const result = await run({ nocobaseUrl: "https://crm.example.com" });
         assert.deepEqual(result.registrations.map((r) => `${r.type} ${r.name}`).sort(), [
             `${APP} nocobase-mail-application`,
-            `${PASSWORD} nocobase-mail-client-secret`,
+            `${PASSWORD} nocobase-mail-client-secret-a`,
             `${SP} nocobase-mail-service-principal`,
             `${COMPONENT} nocobase-mail`,
+            `${STACK_REFERENCE} nocobase-mail-last-outputs`,
         ].sort());
+        assert.equal(only(result, STACK_REFERENCE).inputs.name, "organization/nocobase-entra-mail/dev", "reads its own stack's last outputs");
         const app = only(result, APP);
         assert.deepEqual(app.inputs, {
             displayName: "NocoBase Email (dev)",
@@ -68,9 +72,9 @@ describe("program: registration for the default audience", () => {
         const secret = only(result, PASSWORD);
         assert.deepEqual(secret.inputs, {
             applicationId: `/applications/${String(result.outputs.applicationObjectId)}`,
-            displayName: "nocobase-mail dev 2026-09-04 gen 1",
-            endDate: "2027-03-03T00:00:00Z",
-            rotateWhenChanged: { rotationWindowStart: "2026-09-04T00:00:00Z", generation: "1" },
+            displayName: "nocobase-mail dev 2026-11-03 gen 1 (slot a)",
+            endDate: "2027-05-02T00:00:00Z",
+            rotateWhenChanged: { rotationWindowStart: "2026-11-03T00:00:00Z", generation: "1" },
         });
         assert.ok(!result.registrations.some((r) => r.type === GRANT));
     });
@@ -88,11 +92,19 @@ describe("program: registration for the default audience", () => {
         assert.deepEqual(Object.keys(result.outputs).sort(), [
             "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt", "clientSecretKeyId",
             "displayName", "environment", "nextRotationAt", "nocobaseApiUrl", "nocobaseClientIdVariable",
-            "nocobaseClientSecretVariable", "nocobaseSubApp", "redirectUris", "servicePrincipalObjectId", "signInAudience", "tenantId",
+            "nocobaseClientSecretVariable", "nocobaseSubApp", "redirectUris", "secretRotation", "servicePrincipalObjectId",
+            "signInAudience", "tenantId",
         ]);
         assert.equal(result.outputs.tenantId, MOCK_DEPLOYER.tenantId);
-        assert.equal(result.outputs.clientSecretExpiresAt, "2027-03-03T00:00:00Z");
-        assert.equal(result.outputs.nextRotationAt, "2026-12-03T00:00:00Z");
+        assert.equal(result.outputs.clientSecretExpiresAt, "2027-05-02T00:00:00Z");
+        assert.equal(result.outputs.nextRotationAt, "2027-01-02T00:00:00Z");
+        assert.deepEqual(result.outputs.secretRotation, {
+            nocobaseSlot: "a",
+            slots: {
+                a: { kind: "window", windowStart: "2026-11-03T00:00:00Z", generation: 1, expiresAt: "2027-05-02T00:00:00Z", keyId: result.outputs.clientSecretKeyId },
+                b: null,
+            },
+        });
         const { clientSecret: _hidden, ...plain } = result.outputs;
         assert.ok(!JSON.stringify(plain).includes(secretValue));
     });
@@ -158,33 +170,57 @@ describe("program: audiences, URLs and consent", () => {
 });
 
 describe("program: secret rotation", () => {
-    const config = { nocobaseUrl: "https://crm.example.com", secretRotationDays: "30", secretLifetimeDays: "60" };
+    const config = { nocobaseUrl: "https://crm.example.com", secretRotationDays: "30", secretLifetimeDays: "90" };
     const windowStart = new Date("2026-11-03T00:00:00Z");
+    const at = (days: number) => new Date(windowStart.getTime() + days * 86400000);
+    const passwords = (result: ProgramRun) => Object.fromEntries(result.registrations.filter((r) => r.type === PASSWORD).map((r) => [r.name, r.inputs]));
 
-    it("gives byte-identical secret inputs at two instants of one window (no diff, no replacement)", async () => {
-        const early = await run(config, { now: new Date(windowStart.getTime() + 1000) });
-        const late = await run(config, { now: new Date(windowStart.getTime() + 30 * 86400000 - 1000) });
-        assert.deepEqual(only(late, PASSWORD).inputs, only(early, PASSWORD).inputs);
+    it("gives byte-identical slot inputs at two instants of one window (no diff, no replacement)", async () => {
+        const first = await run(config, { now: at(0) });
+        const early = await run(config, { now: new Date(windowStart.getTime() + 1000), previousOutputs: first.outputs });
+        const late = await run(config, { now: new Date(at(30).getTime() - 1000), previousOutputs: early.outputs });
+        assert.deepEqual(passwords(late), passwords(early));
+        assert.deepEqual(passwords(early), passwords(first));
+        assert.deepEqual(late.outputs.secretRotation, first.outputs.secretRotation);
         assert.deepEqual(only(late, APP).inputs, only(early, APP).inputs);
-        assert.equal(only(early, PASSWORD).inputs.endDate, "2027-01-02T00:00:00Z");
+        assert.equal(passwords(early)["nocobase-mail-client-secret-a"].endDate, "2027-02-01T00:00:00Z");
     });
 
-    it("changes the replacing inputs of the secret once the window has passed", async () => {
-        const before = await run(config, { now: new Date(windowStart.getTime() + 86400000) });
-        const after = await run(config, { now: new Date(windowStart.getTime() + 31 * 86400000) });
-        const a = only(before, PASSWORD).inputs;
-        const b = only(after, PASSWORD).inputs;
-        assert.notDeepEqual(b.rotateWhenChanged, a.rotateWhenChanged);
-        assert.equal(b.endDate, "2027-02-01T00:00:00Z");
+    it("in a new window makes slot b, hands it to NocoBase and keeps slot a's inputs", async () => {
+        const before = await run(config, { now: at(1) });
+        const after = await run(config, { now: at(31), previousOutputs: before.outputs });
+        const slots = passwords(after);
+        assert.deepEqual(slots["nocobase-mail-client-secret-a"], passwords(before)["nocobase-mail-client-secret-a"]);
+        assert.deepEqual(slots["nocobase-mail-client-secret-b"].rotateWhenChanged, { rotationWindowStart: "2026-12-03T00:00:00Z", generation: "1" });
+        assert.equal(slots["nocobase-mail-client-secret-b"].endDate, "2027-03-03T00:00:00Z");
+        assert.equal((after.outputs.secretRotation as { nocobaseSlot: string }).nocobaseSlot, "b");
         assert.notEqual(after.outputs.clientSecretKeyId, before.outputs.clientSecretKeyId);
+        assert.equal(after.outputs.nextRotationAt, "2027-01-02T00:00:00Z");
+        const b = after.registrations.find((r) => r.name === "nocobase-mail-client-secret-b");
+        assert.equal(b?.options?.deleteBeforeReplace, true, "the slot NocoBase does not hold is replaced delete-before-replace");
+        const a = after.registrations.find((r) => r.name === "nocobase-mail-client-secret-a");
+        assert.equal(a?.options?.deleteBeforeReplace, false, "the fallback is never deleted first");
         assert.deepEqual(only(after, APP).inputs, only(before, APP).inputs, "the application itself does not change");
     });
 
-    it("rotates now when the generation is raised", async () => {
-        const first = await run(config);
-        const second = await run({ ...config, secretGeneration: "2" });
-        assert.deepEqual(only(second, PASSWORD).inputs.rotateWhenChanged, { rotationWindowStart: "2026-11-03T00:00:00Z", generation: "2" });
-        assert.notDeepEqual(only(second, PASSWORD).inputs, only(first, PASSWORD).inputs);
+    it("rotates now when the generation is raised, into the slot NocoBase does not hold", async () => {
+        const first = await run(config, { now: at(1) });
+        const second = await run({ ...config, secretGeneration: "2" }, { now: at(2), previousOutputs: first.outputs });
+        assert.deepEqual(passwords(second)["nocobase-mail-client-secret-b"].rotateWhenChanged, { rotationWindowStart: "2026-11-03T00:00:00Z", generation: "2" });
+        assert.deepEqual(passwords(second)["nocobase-mail-client-secret-a"], passwords(first)["nocobase-mail-client-secret-a"]);
+        assert.equal((second.outputs.secretRotation as { nocobaseSlot: string }).nocobaseSlot, "b");
+    });
+
+    it("refuses to guess when the recorded rotation state is unreadable, before any secret is declared", async () => {
+        try {
+            await run(config, { previousOutputs: { secretRotation: { nocobaseSlot: "z", slots: {} } } });
+            assert.fail("the program accepted an unreadable record");
+        } catch (err) {
+            assert.ok(err instanceof ProgramFailure);
+            assert.ok(pulumi.RunError.isInstance(err.error));
+            assert.match(err.error.message, /Cannot tell which client secret NocoBase holds[\s\S]*Fix: /);
+            assert.ok(!err.registrations.some((r) => r.type === PASSWORD));
+        }
     });
 });
 
@@ -192,7 +228,7 @@ describe("program: refusals", () => {
     const bad: Array<[string, Record<string, string>, RegExp]> = [
         ["a missing URL", {}, /nocobaseUrl is not set/],
         ["http for a public host", { nocobaseUrl: "http://crm.example.com" }, /uses http/],
-        ["a lifetime not above the rotation", { nocobaseUrl: "https://crm.example.com", secretLifetimeDays: "60", secretRotationDays: "60" }, /not above secretRotationDays/],
+        ["a lifetime without room for the overlap", { nocobaseUrl: "https://crm.example.com", secretLifetimeDays: "120", secretRotationDays: "60" }, /below 2 x secretRotationDays/],
         ["an unknown audience", { nocobaseUrl: "https://crm.example.com", signInAudience: "All" }, /must be one of/],
         ["a bad sub-application", { nocobaseUrl: "https://crm.example.com", nocobaseSubApp: "a/b" }, /nocobaseSubApp/],
     ];
@@ -232,7 +268,13 @@ describe("program: hand-over to NocoBase", () => {
         assert.deepEqual(inputs.clientSecret, { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: result.outputs.clientSecret },
             "the current secret, as a secret, so a rotation updates NocoBase");
         assert.equal(inputs.clientSecretKeyId, result.outputs.clientSecretKeyId);
+        assert.equal(inputs.tenantId, MOCK_DEPLOYER.tenantId, "the home tenant, for the proof at Microsoft's token endpoint");
+        assert.equal(inputs.signInAudience, "AzureADandPersonalMicrosoftAccount");
         assert.equal(inputs.appName, undefined, "the main application");
+        const dependencies = handover[0].options?.dependencies ?? [];
+        for (const r of result.registrations.filter((x) => x.type === APP || x.type === SP || x.type === PASSWORD)) {
+            assert.ok(dependencies.some((urn) => urn.endsWith(`::${r.name}`)), `NocoBase is written after ${r.name}`);
+        }
         assert.ok(!JSON.stringify(result.registrations).includes(TOKEN), "the API token is no resource input");
         assert.ok(!JSON.stringify(result.outputs).includes(TOKEN));
     });
