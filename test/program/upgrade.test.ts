@@ -76,7 +76,7 @@ describe("upgrade from the single-secret layout", () => {
 
     it("replaces the old secret at the next rotation, never while NocoBase holds it", async () => {
         const world = deployedWorld();
-        for (let day = 1; day <= 400; day += 10) {
+        for (let day = 1; day <= 400; day += 20) {
             world.now = DEPLOYED_AT + day * DAY_MS;
             const { failure } = await pulumiUp(world, "dev", CONFIG, ["nocobaseApiToken"]);
             assert.equal(failure, undefined);
