@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MailAppRegistration } from "./src/components/mail-app-registration";
 import { NocobaseMailVariables } from "./src/nocobase/variables";
 import { readPreviousRotation, RotationOutput } from "./src/rotation-record";
+import { otherSlot } from "./src/secret-rotation";
 import { currentInstant, readStackSettings } from "./src/stack-config";
 
 export = async () => {
@@ -56,6 +57,7 @@ export = async () => {
         clientSecretKeyId: registration.clientSecretKeyId,
         clientSecretExpiresAt: registration.clientSecretExpiresAt,
         nextRotationAt: registration.nextRotationAt,
+        nextRotationReplacesSlot: otherSlot(registration.rotationPlan.nocobaseSlot),
         secretRotation,
         nocobaseApiUrl: settings.nocobaseTarget.apiUrl,
         nocobaseSubApp: settings.nocobaseSubApp ?? "",

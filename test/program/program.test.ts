@@ -91,13 +91,14 @@ describe("program: registration for the default audience", () => {
         assert.deepEqual(result.secretOutputs, ["clientSecret"]);
         assert.deepEqual(Object.keys(result.outputs).sort(), [
             "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt", "clientSecretKeyId",
-            "displayName", "environment", "nextRotationAt", "nocobaseApiUrl", "nocobaseClientIdVariable",
+            "displayName", "environment", "nextRotationAt", "nextRotationReplacesSlot", "nocobaseApiUrl", "nocobaseClientIdVariable",
             "nocobaseClientSecretVariable", "nocobaseSubApp", "redirectUris", "secretRotation", "servicePrincipalObjectId",
             "signInAudience", "tenantId",
         ]);
         assert.equal(result.outputs.tenantId, MOCK_DEPLOYER.tenantId);
         assert.equal(result.outputs.clientSecretExpiresAt, "2027-05-02T00:00:00Z");
         assert.equal(result.outputs.nextRotationAt, "2027-01-02T00:00:00Z");
+        assert.equal(result.outputs.nextRotationReplacesSlot, "b");
         assert.deepEqual(result.outputs.secretRotation, {
             nocobaseSlot: "a",
             slots: {
@@ -196,6 +197,7 @@ describe("program: secret rotation", () => {
         assert.equal((after.outputs.secretRotation as { nocobaseSlot: string }).nocobaseSlot, "b");
         assert.notEqual(after.outputs.clientSecretKeyId, before.outputs.clientSecretKeyId);
         assert.equal(after.outputs.nextRotationAt, "2027-01-02T00:00:00Z");
+        assert.equal(after.outputs.nextRotationReplacesSlot, "a");
         const b = after.registrations.find((r) => r.name === "nocobase-mail-client-secret-b");
         assert.equal(b?.options?.deleteBeforeReplace, true, "the slot NocoBase does not hold is replaced delete-before-replace");
         const a = after.registrations.find((r) => r.name === "nocobase-mail-client-secret-a");
