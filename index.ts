@@ -1,51 +1,24 @@
-// The Pulumi program: validate the stack's configuration, declare the Entra registration NocoBase's mail
-// needs, hand its client ID and secret to NocoBase when an API token is configured, export the outputs.
-import { MailAppRegistration } from "./src/components/mail-app-registration";
-import { NocobaseMailVariables } from "./src/nocobase/variables";
-import { currentInstant, readStackSettings } from "./src/stack-config";
+// The Pulumi program: read the stack's configuration, declare NocoBase mail (the Entra registration and,
+// when an API token is configured, the hand-over to NocoBase), export its outputs.
+import { NocobaseMail } from "./src/components/nocobase-mail";
+import { readNocobaseMailArgs } from "./src/nocobase-mail-config";
 
-const settings = readStackSettings();
+const mail = new NocobaseMail("nocobase-mail", readNocobaseMailArgs());
 
-const registration = new MailAppRegistration("nocobase-mail", {
-    displayName: settings.displayName,
-    signInAudience: settings.signInAudience,
-    redirectUris: [...settings.redirectUris],
-    owners: [...settings.owners],
-    rotation: settings.rotation,
-    now: currentInstant(),
-    secretLabel: settings.stack,
-    grantAdminConsent: settings.grantAdminConsent,
-    adoptApplicationObjectId: settings.adoptApplicationObjectId,
-});
-
-// Depends on the current secret: in a rotation Pulumi creates the new secret, updates NocoBase, and only
-// then deletes the old secret.
-if (settings.nocobase !== undefined) {
-    new NocobaseMailVariables("nocobase-mail-variables", {
-        apiUrl: settings.nocobase.apiUrl,
-        appName: settings.nocobaseSubApp,
-        clientIdVariable: settings.nocobase.clientIdVariable,
-        clientSecretVariable: settings.nocobase.clientSecretVariable,
-        clientId: registration.clientId,
-        clientSecret: registration.clientSecretValue,
-        clientSecretKeyId: registration.clientSecretKeyId,
-    });
-}
-
-export const environment = settings.stack;
-export const clientId = registration.clientId;
-export const tenantId = registration.tenantId;
-export const applicationObjectId = registration.applicationObjectId;
-export const servicePrincipalObjectId = registration.servicePrincipalObjectId;
-export const displayName = settings.displayName;
-export const signInAudience = settings.signInAudience;
-export const redirectUris = settings.redirectUris;
-export const adminConsent = settings.grantAdminConsent;
-export const clientSecret = registration.clientSecretValue;
-export const clientSecretKeyId = registration.clientSecretKeyId;
-export const clientSecretExpiresAt = registration.clientSecretExpiresAt;
-export const nextRotationAt = registration.nextRotationAt;
-export const nocobaseApiUrl = settings.nocobaseTarget.apiUrl;
-export const nocobaseSubApp = settings.nocobaseSubApp ?? "";
-export const nocobaseClientIdVariable = settings.nocobaseTarget.clientIdVariable;
-export const nocobaseClientSecretVariable = settings.nocobaseTarget.clientSecretVariable;
+export const environment = mail.environment;
+export const clientId = mail.clientId;
+export const tenantId = mail.tenantId;
+export const applicationObjectId = mail.applicationObjectId;
+export const servicePrincipalObjectId = mail.servicePrincipalObjectId;
+export const displayName = mail.displayName;
+export const signInAudience = mail.signInAudience;
+export const redirectUris = mail.redirectUris;
+export const adminConsent = mail.adminConsent;
+export const clientSecret = mail.clientSecret;
+export const clientSecretKeyId = mail.clientSecretKeyId;
+export const clientSecretExpiresAt = mail.clientSecretExpiresAt;
+export const nextRotationAt = mail.nextRotationAt;
+export const nocobaseApiUrl = mail.nocobaseApiUrl;
+export const nocobaseSubApp = mail.nocobaseSubApp;
+export const nocobaseClientIdVariable = mail.nocobaseClientIdVariable;
+export const nocobaseClientSecretVariable = mail.nocobaseClientSecretVariable;

@@ -12,6 +12,7 @@ const SP = "azuread:index/servicePrincipal:ServicePrincipal";
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
 const COMPONENT = "nocobase-entra-mail:entra:MailAppRegistration";
+const NOCOBASE_MAIL = "nocobase-entra-mail:index:NocobaseMail";
 
 const GRAPH_ACCESS = [{
     resourceAppId: MICROSOFT_GRAPH_APP_ID,
@@ -52,6 +53,7 @@ describe("program: registration for the default audience", () => {
             `${PASSWORD} nocobase-mail-client-secret`,
             `${SP} nocobase-mail-service-principal`,
             `${COMPONENT} nocobase-mail`,
+            `${NOCOBASE_MAIL} nocobase-mail`,
         ].sort());
         const app = only(result, APP);
         assert.deepEqual(app.inputs, {
