@@ -93,7 +93,7 @@ function resolve<T>(output: pulumi.Output<T>): Promise<T> {
  * Resources not reachable from any output (the admin-consent grant) register after the outputs resolve.
  * The SDK's runtime exports `waitForRPCs` (marked internal in its typings) to drain that queue.
  */
-async function waitForRegistrations(): Promise<void> {
+export async function waitForRegistrations(): Promise<void> {
     const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
     if (typeof runtime.waitForRPCs !== "function") {
         throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update src/offline/program-runner.ts");
