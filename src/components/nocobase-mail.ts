@@ -170,7 +170,8 @@ function validatedSettings(args: NocobaseMailArgs, stack: string): Settings {
                 "Fix: pass a literal or a configuration value.");
         }
         if (key !== "handOverToNocobase" && value !== undefined && value !== null) {
-            raw[key] = Array.isArray(value) ? JSON.stringify(value) : String(value as string | number | boolean);
+            // As stack config holds values: strings as they are, numbers, booleans and lists as JSON text.
+            raw[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
     }
     const rawSettings: RawSettings = { ...raw, stack, nocobaseApiTokenSet: args.handOverToNocobase === true };

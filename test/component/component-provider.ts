@@ -77,7 +77,7 @@ export async function constructThroughProvider(inputs: Record<string, unknown>, 
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [name, value] of Object.entries(state)) {
-        const output = pulumi.output(value);
+        const output = pulumi.output(value) as pulumi.Output<unknown>;
         outputs[name] = await new Promise((done) => output.apply((v) => { done(v); return v; }));
         if (await pulumi.isSecret(output)) {
             secretOutputs.push(name);
