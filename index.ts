@@ -1,67 +1,27 @@
-// The Pulumi program: validate the stack's configuration, declare the Entra registration NocoBase's mail
-// needs, hand its client ID and secret to NocoBase when an API token is configured, export the outputs.
-// Async because the secret slots depend on what the last run recorded (read back from this stack).
-import * as pulumi from "@pulumi/pulumi";
-import { MailAppRegistration } from "./src/components/mail-app-registration";
-import { NocobaseMailVariables } from "./src/nocobase/variables";
-import { readPreviousRotation, RotationOutput } from "./src/rotation-record";
-import { otherSlot } from "./src/secret-rotation";
-import { currentInstant, readStackSettings } from "./src/stack-config";
+// The Pulumi program: read the stack's configuration, declare NocoBase mail (the Entra registration with its
+// rotating secrets and, when an API token is configured, the hand-over to NocoBase), export its outputs.
+// `secretRotation` must stay a stack output: the next run reads it back to know which secret NocoBase holds.
+import { NocobaseMail } from "./src/components/nocobase-mail";
+import { readNocobaseMailArgs } from "./src/nocobase-mail-config";
 
-export = async () => {
-    const settings = readStackSettings();
+const mail = new NocobaseMail("nocobase-mail", readNocobaseMailArgs());
 
-    const registration = new MailAppRegistration("nocobase-mail", {
-        displayName: settings.displayName,
-        signInAudience: settings.signInAudience,
-        redirectUris: [...settings.redirectUris],
-        owners: [...settings.owners],
-        rotation: settings.rotation,
-        now: currentInstant(),
-        previousRotation: await readPreviousRotation(),
-        secretLabel: settings.stack,
-        grantAdminConsent: settings.grantAdminConsent,
-        adoptApplicationObjectId: settings.adoptApplicationObjectId,
-    });
-
-    // NocoBase is written last (after every other resource of the registration), so when it has its new
-    // secret nothing else can fail before Pulumi records the outputs. The rotation record waits for it:
-    // if the hand-over fails, the outputs keep naming the slot NocoBase still holds.
-    let secretRotation: pulumi.Output<RotationOutput> = registration.rotationRecord;
-    if (settings.nocobase !== undefined) {
-        const handover = new NocobaseMailVariables("nocobase-mail-variables", {
-            apiUrl: settings.nocobase.apiUrl,
-            appName: settings.nocobaseSubApp,
-            clientIdVariable: settings.nocobase.clientIdVariable,
-            clientSecretVariable: settings.nocobase.clientSecretVariable,
-            clientId: registration.clientId,
-            clientSecret: registration.clientSecretValue,
-            clientSecretKeyId: registration.clientSecretKeyId,
-            tenantId: registration.tenantId,
-            signInAudience: settings.signInAudience,
-        }, { dependsOn: [registration] });
-        secretRotation = pulumi.all([registration.rotationRecord, handover.clientSecretKeyId]).apply(([record]) => record);
-    }
-
-    return {
-        environment: settings.stack,
-        clientId: registration.clientId,
-        tenantId: registration.tenantId,
-        applicationObjectId: registration.applicationObjectId,
-        servicePrincipalObjectId: registration.servicePrincipalObjectId,
-        displayName: settings.displayName,
-        signInAudience: settings.signInAudience,
-        redirectUris: settings.redirectUris,
-        adminConsent: settings.grantAdminConsent,
-        clientSecret: registration.clientSecretValue,
-        clientSecretKeyId: registration.clientSecretKeyId,
-        clientSecretExpiresAt: registration.clientSecretExpiresAt,
-        nextRotationAt: registration.nextRotationAt,
-        nextRotationReplacesSlot: otherSlot(registration.rotationPlan.nocobaseSlot),
-        secretRotation,
-        nocobaseApiUrl: settings.nocobaseTarget.apiUrl,
-        nocobaseSubApp: settings.nocobaseSubApp ?? "",
-        nocobaseClientIdVariable: settings.nocobaseTarget.clientIdVariable,
-        nocobaseClientSecretVariable: settings.nocobaseTarget.clientSecretVariable,
-    };
-};
+export const environment = mail.environment;
+export const clientId = mail.clientId;
+export const tenantId = mail.tenantId;
+export const applicationObjectId = mail.applicationObjectId;
+export const servicePrincipalObjectId = mail.servicePrincipalObjectId;
+export const displayName = mail.displayName;
+export const signInAudience = mail.signInAudience;
+export const redirectUris = mail.redirectUris;
+export const adminConsent = mail.adminConsent;
+export const clientSecret = mail.clientSecret;
+export const clientSecretKeyId = mail.clientSecretKeyId;
+export const clientSecretExpiresAt = mail.clientSecretExpiresAt;
+export const nextRotationAt = mail.nextRotationAt;
+export const nextRotationReplacesSlot = mail.nextRotationReplacesSlot;
+export const secretRotation = mail.secretRotation;
+export const nocobaseApiUrl = mail.nocobaseApiUrl;
+export const nocobaseSubApp = mail.nocobaseSubApp;
+export const nocobaseClientIdVariable = mail.nocobaseClientIdVariable;
+export const nocobaseClientSecretVariable = mail.nocobaseClientSecretVariable;

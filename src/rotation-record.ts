@@ -82,9 +82,9 @@ const RECORD_SOURCES = [ROTATION_OUTPUT, "clientSecretKeyId", "clientSecretExpir
  * Reads the record the last successful run of this very stack exported. A stack never deployed has no
  * outputs, which gives undefined.
  */
-export async function readPreviousRotation(): Promise<RotationRecord | undefined> {
+export async function readPreviousRotation(resourceName: string, parent: pulumi.Resource): Promise<RotationRecord | undefined> {
     const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-    const reference = new pulumi.StackReference("nocobase-mail-last-outputs", { name: self });
+    const reference = new pulumi.StackReference(resourceName, { name: self }, { parent });
     const outputs: Record<string, unknown> = {};
     for (const name of RECORD_SOURCES) {
         const details = await reference.getOutputDetails(name);

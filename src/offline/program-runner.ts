@@ -114,7 +114,7 @@ interface RegisterRequest {
  * Mocks see a resource's inputs but not its options; the monitor request carries both. Wrapping the mock
  * monitor hands the options the engine would receive to the recording mocks.
  */
-function noteOptionsOnRegistration(mocks: RecordingMocks): void {
+export function noteOptionsOnRegistration(mocks: RecordingMocks): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown } | undefined;
     if (monitor === undefined) {
         throw new Error("@pulumi/pulumi set no mock monitor; update src/offline/program-runner.ts");
@@ -146,7 +146,7 @@ function resolve<T>(output: pulumi.Output<T>): Promise<T> {
  * Resources not reachable from any output (the admin-consent grant) register after the outputs resolve.
  * The SDK's runtime exports `waitForRPCs` (marked internal in its typings) to drain that queue.
  */
-async function waitForRegistrations(): Promise<void> {
+export async function waitForRegistrations(): Promise<void> {
     const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
     if (typeof runtime.waitForRPCs !== "function") {
         throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update src/offline/program-runner.ts");

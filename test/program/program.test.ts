@@ -13,6 +13,7 @@ const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
 const COMPONENT = "nocobase-entra-mail:entra:MailAppRegistration";
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+const NOCOBASE_MAIL = "nocobase-entra-mail:index:NocobaseMail";
 
 const GRAPH_ACCESS = [{
     resourceAppId: MICROSOFT_GRAPH_APP_ID,
@@ -55,6 +56,7 @@ describe("program: registration for the default audience", () => {
             `${SP} nocobase-mail-service-principal`,
             `${COMPONENT} nocobase-mail`,
             `${STACK_REFERENCE} nocobase-mail-last-outputs`,
+            `${NOCOBASE_MAIL} nocobase-mail`,
         ].sort());
         assert.equal(only(result, STACK_REFERENCE).inputs.name, "organization/nocobase-entra-mail/dev", "reads its own stack's last outputs");
         const app = only(result, APP);

@@ -1,0 +1,89 @@
+// The component as other languages reach it: Pulumi's ComponentProvider over this package, its schema,
+// and construct under recording mocks.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { NocobaseMail } from "../../src/library";
+import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/offline/program-runner";
+import { InvokeRecord, RecordingMocks, Registration } from "../../src/offline/recording-mocks";
+import { CONFIG_NAMESPACE } from "../../src/settings";
+import { CLOCK_OVERRIDE_VARIABLE } from "../../src/stack-config";
+
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+export const NOCOBASE_MAIL_TOKEN = "nocobase-entra-mail:index:NocobaseMail";
+
+let provider: ComponentProvider | undefined;
+
+/**
+ * The provider `pulumi package add` hosts: the package's name, its directory, the exported component.
+ * One per test process: it analyses the TypeScript sources once, which takes seconds.
+ */
+export function componentProvider(): ComponentProvider {
+    provider ??= new ComponentProvider({ name: "nocobase-entra-mail", dirname: PACKAGE_ROOT, components: [NocobaseMail] });
+    return provider;
+}
+
+export interface SchemaProperty {
+    readonly type?: string;
+    readonly items?: SchemaProperty;
+    readonly description?: string;
+    readonly plain?: boolean;
+    readonly secret?: boolean;
+}
+
+export interface ResourceSchema {
+    readonly isComponent: boolean;
+    readonly inputProperties: Readonly<Record<string, SchemaProperty>>;
+    readonly requiredInputs?: readonly string[];
+    readonly properties: Readonly<Record<string, SchemaProperty>>;
+    readonly required?: readonly string[];
+}
+
+export interface PackageSchema {
+    readonly name: string;
+    readonly resources: Readonly<Record<string, ResourceSchema>>;
+}
+
+/** The schema Pulumi's CLI would receive from the plugin. */
+export async function packageSchema(): Promise<PackageSchema> {
+    return JSON.parse(await componentProvider().getSchema()) as PackageSchema;
+}
+
+export interface ConstructRun {
+    readonly registrations: readonly Registration[];
+    readonly invokes: readonly InvokeRecord[];
+    /** The component's outputs as construct returns them, resolved. */
+    readonly outputs: Readonly<Record<string, unknown>>;
+    /** Names of the outputs Pulumi holds as secrets. */
+    readonly secretOutputs: readonly string[];
+}
+
+/** Constructs the component through the provider, as a program in another language would, under mocks. */
+export async function constructThroughProvider(inputs: Record<string, unknown>, options: { stack: string; now: Date }): Promise<ConstructRun> {
+    const mocks = new RecordingMocks();
+    await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false, "organization");
+    noteOptionsOnRegistration(mocks);
+    const previousClock = process.env[CLOCK_OVERRIDE_VARIABLE];
+    process.env[CLOCK_OVERRIDE_VARIABLE] = options.now.toISOString();
+    let state: Record<string, unknown>;
+    try {
+        ({ state } = await componentProvider().construct("nocobase-mail", NOCOBASE_MAIL_TOKEN, inputs, {}));
+    } finally {
+        if (previousClock === undefined) {
+            delete process.env[CLOCK_OVERRIDE_VARIABLE];
+        } else {
+            process.env[CLOCK_OVERRIDE_VARIABLE] = previousClock;
+        }
+    }
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [name, value] of Object.entries(state)) {
+        const output = pulumi.output(value) as pulumi.Output<unknown>;
+        outputs[name] = await new Promise((done) => output.apply((v) => { done(v); return v; }));
+        if (await pulumi.isSecret(output)) {
+            secretOutputs.push(name);
+        }
+    }
+    await waitForRegistrations();
+    return { registrations: mocks.registrations, invokes: mocks.invokes, outputs, secretOutputs };
+}

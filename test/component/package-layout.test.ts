@@ -1,0 +1,50 @@
+// The package as Pulumi's hosts load it: the plugin host requires the directory (package.json `main`),
+// the program host runs Pulumi.yaml's `main`, the schema analyser starts from `exports`.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
+import { parse } from "yaml";
+import { RecordingMocks } from "../../src/offline/recording-mocks";
+import { PACKAGE_ROOT } from "./component-provider";
+
+interface PackageJson {
+    readonly name: string;
+    readonly license: string;
+    readonly main: string;
+    readonly exports: Record<string, string>;
+}
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as PackageJson;
+
+describe("package layout", () => {
+    it("is a nodejs plugin package beside the program", () => {
+        const plugin = parse(fs.readFileSync(path.join(PACKAGE_ROOT, "PulumiPlugin.yaml"), "utf8")) as { runtime: string };
+        assert.equal(plugin.runtime, "nodejs");
+        const project = parse(fs.readFileSync(path.join(PACKAGE_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; main: string };
+        assert.equal(project.name, packageJson.name, "the plugin's name (package.json) is the configuration namespace");
+        assert.equal(project.main, "index.ts", "`pulumi up` runs the program, not the library entry");
+    });
+
+    it("points main and exports at the same library entry", () => {
+        assert.equal(`./${packageJson.main}`, packageJson.exports["."]);
+    });
+
+    it("serves exactly NocobaseMail when the plugin host requires the directory, and declares nothing", async () => {
+        const mocks = new RecordingMocks();
+        await pulumi.runtime.setMocks(mocks, "consumer", "dev", false);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const entry = require(PACKAGE_ROOT) as Record<string, unknown>;
+        assert.deepEqual(getPulumiComponents(entry).map((c) => c.name), ["NocobaseMail"]);
+        assert.deepEqual(mocks.registrations, []);
+    });
+
+    it("ships the Apache-2.0 text package.json names", () => {
+        assert.equal(packageJson.license, "Apache-2.0");
+        const license = fs.readFileSync(path.join(PACKAGE_ROOT, "LICENSE"), "utf8");
+        assert.match(license, /^\s*Apache License\s+Version 2\.0, January 2004/);
+        assert.match(license, /END OF TERMS AND CONDITIONS\s*$/);
+    });
+});
