@@ -1,21 +1,34 @@
 // The Pulumi program: validate the stack's configuration, declare the Entra registration NocoBase's mail
 // needs, hand its client ID and secret to NocoBase when an API token is configured, export the outputs.
+import * as pulumi from "@pulumi/pulumi";
 import { MailAppRegistration } from "./src/components/mail-app-registration";
 import { NocobaseMailVariables } from "./src/nocobase/variables";
 import { currentInstant, readStackSettings } from "./src/stack-config";
 
 const settings = readStackSettings();
+const webRedirectUris = [...settings.redirectUris, ...settings.additionalWebRedirectUris];
+
+// The stack's own outputs of its last run: which application it manages, so that a changed
+// adoptApplicationObjectId is refused instead of swapping the application.
+const lastRun = new pulumi.StackReference("nocobase-mail-last-run", {
+    name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+});
 
 const registration = new MailAppRegistration("nocobase-mail", {
     displayName: settings.displayName,
     signInAudience: settings.signInAudience,
-    redirectUris: [...settings.redirectUris],
+    redirectUris: webRedirectUris,
     owners: [...settings.owners],
     rotation: settings.rotation,
     now: currentInstant(),
     secretLabel: settings.stack,
     grantAdminConsent: settings.grantAdminConsent,
     adoptApplicationObjectId: settings.adoptApplicationObjectId,
+    managedApplicationObjectId: lastRun.getOutput("applicationObjectId") as pulumi.Output<string | undefined>,
+    spaRedirectUris: settings.spaRedirectUris.length > 0 ? [...settings.spaRedirectUris] : undefined,
+    publicClientRedirectUris: settings.publicClientRedirectUris.length > 0 ? [...settings.publicClientRedirectUris] : undefined,
+    additionalPermissions: settings.additionalPermissions,
+    adoptAdminConsentGrantId: settings.adoptAdminConsentGrantId,
 });
 
 // Depends on the current secret: in a rotation Pulumi creates the new secret, updates NocoBase, and only
@@ -39,7 +52,8 @@ export const applicationObjectId = registration.applicationObjectId;
 export const servicePrincipalObjectId = registration.servicePrincipalObjectId;
 export const displayName = settings.displayName;
 export const signInAudience = settings.signInAudience;
-export const redirectUris = settings.redirectUris;
+export const redirectUris = webRedirectUris;
+export const owners = settings.owners;
 export const adminConsent = settings.grantAdminConsent;
 export const clientSecret = registration.clientSecretValue;
 export const clientSecretKeyId = registration.clientSecretKeyId;

@@ -40,12 +40,24 @@ export function deterministicGuid(seed: string): string {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Type token of a stack reference: a read of a stack's outputs, not a registration of anything. */
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
     public readonly registrations: Registration[] = [];
     public readonly invokes: InvokeRecord[] = [];
+    /** Names of the stacks whose outputs the program read. */
+    public readonly stackReferences: string[] = [];
+
+    /** `lastRunOutputs`: what a stack reference reads, i.e. the outputs of the stack's previous `pulumi up`. */
+    constructor(private readonly lastRunOutputs: Readonly<Record<string, unknown>> = {}) {}
 
     public newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = args.inputs as Record<string, unknown>;
+        if (args.type === STACK_REFERENCE_TYPE) {
+            this.stackReferences.push(String(inputs.name));
+            return { id: String(inputs.name), state: { name: inputs.name, outputs: { ...this.lastRunOutputs }, secretOutputNames: [] } };
+        }
         this.registrations.push({ type: args.type, name: args.name, inputs, importId: args.id === "" ? undefined : args.id });
         const seed = `${args.type}/${args.name}`;
         if (args.custom === false) {

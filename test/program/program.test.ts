@@ -88,7 +88,7 @@ describe("program: registration for the default audience", () => {
         assert.deepEqual(Object.keys(result.outputs).sort(), [
             "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt", "clientSecretKeyId",
             "displayName", "environment", "nextRotationAt", "nocobaseApiUrl", "nocobaseClientIdVariable",
-            "nocobaseClientSecretVariable", "nocobaseSubApp", "redirectUris", "servicePrincipalObjectId", "signInAudience", "tenantId",
+            "nocobaseClientSecretVariable", "nocobaseSubApp", "owners", "redirectUris", "servicePrincipalObjectId", "signInAudience", "tenantId",
         ]);
         assert.equal(result.outputs.tenantId, MOCK_DEPLOYER.tenantId);
         assert.equal(result.outputs.clientSecretExpiresAt, "2027-03-03T00:00:00Z");

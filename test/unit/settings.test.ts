@@ -55,7 +55,7 @@ describe("settings defaults", () => {
         for (const [key, value] of Object.entries(DEFAULTS)) {
             assert.deepEqual(project.config[key]?.default, value, `Pulumi.yaml default of ${key}`);
         }
-        for (const key of ["nocobaseSubApp", "displayName", "adoptApplicationObjectId", "nocobaseApiUrl"]) {
+        for (const key of ["nocobaseSubApp", "displayName", "adoptApplicationObjectId", "nocobaseApiUrl", "adoptAdminConsentGrantId"]) {
             assert.equal(project.config[key]?.default, "", `Pulumi.yaml default of ${key} means unset`);
         }
         assert.equal(project.config.nocobaseUrl.default, undefined, "nocobaseUrl is required");
@@ -67,6 +67,7 @@ describe("settings defaults", () => {
         const expectedTypes: Record<string, string> = {
             extraNocobaseUrls: "array", owners: "array", secretRotationDays: "integer", secretLifetimeDays: "integer",
             secretGeneration: "integer", grantAdminConsent: "boolean",
+            additionalWebRedirectUris: "array", spaRedirectUris: "array", publicClientRedirectUris: "array", additionalPermissions: "array",
         };
         assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
         for (const key of CONFIG_KEYS) {

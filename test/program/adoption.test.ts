@@ -1,0 +1,94 @@
+// Adoption in the real program: what an adopted registration keeps, and that changing the adopted ID is
+// refused before anything is registered.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
+import { runProgram, type ProgramRunOptions } from "../../src/offline/program-runner";
+import { MOCK_DEPLOYER } from "../../src/offline/recording-mocks";
+
+const APP = "azuread:index/application:Application";
+const COMPONENT = "nocobase-entra-mail:entra:MailAppRegistration";
+const ADOPTED = "9a8b7c6d-1111-4222-8333-444455556666";
+const OTHER = "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd";
+const NOW = new Date("2026-11-23T12:00:00Z");
+
+describe("program: an adopted registration keeps what was chosen", () => {
+    it("declares kept owners, redirect URIs of every platform and other permissions", async () => {
+        const run = await runProgram({
+            stack: "portal", now: NOW,
+            config: {
+                nocobaseUrl: "https://crm.example.com",
+                adoptApplicationObjectId: ADOPTED,
+                owners: JSON.stringify(["5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]),
+                additionalWebRedirectUris: JSON.stringify(["https://reports.example.com/signin-oidc"]),
+                spaRedirectUris: JSON.stringify(["https://spa.example.com/auth"]),
+                publicClientRedirectUris: JSON.stringify(["msal0000://auth"]),
+                additionalPermissions: JSON.stringify([
+                    `${MICROSOFT_GRAPH_APP_ID}/Scope/37f7f235-527c-4136-accd-4a02d197296e`,
+                    "00000002-0000-0ff1-ce00-000000000000/Scope/3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5",
+                ]),
+            },
+        });
+        const app = run.registrations.find((r) => r.type === APP);
+        assert.ok(app !== undefined);
+        assert.equal(app.importId, `/applications/${ADOPTED}`);
+        assert.deepEqual(app.inputs.web, { redirectUris: ["https://crm.example.com/admin/settings/mail/oauth2", "https://reports.example.com/signin-oidc"] });
+        assert.deepEqual(app.inputs.singlePageApplication, { redirectUris: ["https://spa.example.com/auth"] });
+        assert.deepEqual(app.inputs.publicClient, { redirectUris: ["msal0000://auth"] });
+        assert.deepEqual(app.inputs.owners, [MOCK_DEPLOYER.objectId, "5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]);
+        assert.deepEqual(app.inputs.requiredResourceAccesses, [
+            {
+                resourceAppId: MICROSOFT_GRAPH_APP_ID,
+                resourceAccesses: [...MAIL_DELEGATED_SCOPES.map((s) => ({ id: s.id, type: "Scope" })), { id: "37f7f235-527c-4136-accd-4a02d197296e", type: "Scope" }],
+            },
+            { resourceAppId: "00000002-0000-0ff1-ce00-000000000000", resourceAccesses: [{ id: "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", type: "Scope" }] },
+        ]);
+        assert.deepEqual(run.outputs.redirectUris, ["https://crm.example.com/admin/settings/mail/oauth2", "https://reports.example.com/signin-oidc"]);
+    });
+});
+
+interface ChildOutcome {
+    readonly ok: boolean;
+    readonly runError?: boolean;
+    readonly message?: string;
+    readonly registrations: string[];
+}
+
+function runInChild(options: ProgramRunOptions): ChildOutcome {
+    const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "run-program-child.ts"), JSON.stringify(options)], {
+        encoding: "utf8", timeout: 60_000,
+    });
+    assert.ok(child.stdout !== "", `child printed nothing; stderr: ${child.stderr}`);
+    return JSON.parse(child.stdout) as ChildOutcome;
+}
+
+describe("program: changing the adopted registration", () => {
+    const config = { nocobaseUrl: "https://crm.example.com", adoptApplicationObjectId: OTHER };
+
+    it("refuses another adoptApplicationObjectId once the stack manages an application, before any resource is registered", () => {
+        const outcome = runInChild({ stack: "portal", config, now: NOW, lastRunOutputs: { applicationObjectId: ADOPTED } });
+        assert.equal(outcome.ok, false);
+        assert.equal(outcome.runError, true, "a configuration mistake, printed without a stack trace");
+        assert.match(outcome.message ?? "", new RegExp(`adoptApplicationObjectId is "${OTHER}", but this stack already manages application ${ADOPTED}`));
+        assert.match(outcome.message ?? "", /Nothing was created or changed/);
+        assert.match(outcome.message ?? "", new RegExp(`Fix: pulumi config rm nocobase-entra-mail:adoptApplicationObjectId`));
+        // Only the component (no provider call) exists; no Entra or NocoBase resource was registered.
+        assert.deepEqual(outcome.registrations, [COMPONENT]);
+    });
+
+    it("accepts the same ID again, and a removed one, once the stack manages the application", () => {
+        const same = runInChild({ stack: "portal", config: { ...config, adoptApplicationObjectId: ADOPTED.toUpperCase() }, now: NOW, lastRunOutputs: { applicationObjectId: ADOPTED } });
+        assert.equal(same.ok, true, same.message);
+        assert.ok(same.registrations.includes(APP));
+        const removed = runInChild({ stack: "portal", config: { nocobaseUrl: "https://crm.example.com" }, now: NOW, lastRunOutputs: { applicationObjectId: ADOPTED } });
+        assert.equal(removed.ok, true, removed.message);
+    });
+
+    it("accepts an adoption on a stack that has not run yet", () => {
+        const outcome = runInChild({ stack: "portal", config, now: NOW, lastRunOutputs: {} });
+        assert.equal(outcome.ok, true, outcome.message);
+        assert.ok(outcome.registrations.includes(APP));
+    });
+});
