@@ -274,8 +274,8 @@ export function validateSettings(raw: RawSettings): Validated {
             configSet("adoptAdminConsentGrantId", "<id from npm run adopt>"));
     }
     if (grantIdText !== undefined && grantAdminConsent === false) {
-        fail("adoptAdminConsentGrantId", `is set but grantAdminConsent is false, so no grant is managed to import it into`,
-            configSet("grantAdminConsent", "true"));
+        fail("adoptAdminConsentGrantId", `is ${show(grantIdText)} but grantAdminConsent is false, so no grant is managed to import it into`,
+            `pulumi config rm ${CONFIG_NAMESPACE}:adoptAdminConsentGrantId (or ${configSet("grantAdminConsent", "true")})`);
     }
 
     // Hand-over to NocoBase.
