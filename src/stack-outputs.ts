@@ -31,6 +31,8 @@ export interface StackOutputs {
     readonly nocobaseApiUrl: string;
     /** Sub-application holding the variables; "" or absent for the main application. */
     readonly nocobaseSubApp?: string;
+    /** Configured owners' object IDs (the deploying identity is an owner besides them); absent from older stacks. */
+    readonly owners?: readonly string[];
 }
 
 const STRING_FIELDS = [
@@ -62,6 +64,9 @@ export function parseStackOutputs(json: string, source: string): StackOutputs {
     const missing: string[] = STRING_FIELDS.filter((k) => typeof record[k] !== "string" || record[k] === "");
     if (!Array.isArray(record.redirectUris) || !record.redirectUris.every((u) => typeof u === "string")) {
         missing.push("redirectUris");
+    }
+    if (record.owners !== undefined && (!Array.isArray(record.owners) || !record.owners.every((o) => typeof o === "string"))) {
+        missing.push("owners");
     }
     if (typeof record.adminConsent !== "boolean") {
         missing.push("adminConsent");

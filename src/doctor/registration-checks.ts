@@ -173,6 +173,20 @@ function checkServicePrincipalAndConsent(expected: StackOutputs, live: LiveRegis
     }
 }
 
+function checkOwners(expected: StackOutputs, live: LiveRegistration, findings: Finding[]): void {
+    const missing = live.ownerIds === undefined ? []
+        : (expected.owners ?? []).filter((o) => !live.ownerIds?.includes(o.toLowerCase()));
+    if (missing.length > 0) {
+        findings.push({
+            code: "owner-missing", severity: "error",
+            message: `Configured owner${missing.length > 1 ? "s" : ""} no longer owning the application: ${missing.join(", ")}. ` +
+                "A deployer with Application.ReadWrite.OwnedBy that is not an owner fails with 403 on its next pulumi up.",
+            fix: `An owner or administrator adds ${missing.length > 1 ? "them" : "it"} back: ` +
+                missing.map((o) => `az ad app owner add --id ${expected.clientId} --owner-object-id ${o}`).join("; "),
+        });
+    }
+}
+
 /** All findings for one environment. */
 export function checkRegistration(expected: StackOutputs, live: LiveRegistration, options: CheckOptions): Finding[] {
     const app = live.application;
@@ -198,5 +212,6 @@ export function checkRegistration(expected: StackOutputs, live: LiveRegistration
     checkAudience(expected, live, findings);
     checkSecrets(expected, live, options, findings);
     checkServicePrincipalAndConsent(expected, live, findings);
+    checkOwners(expected, live, findings);
     return findings;
 }

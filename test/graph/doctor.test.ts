@@ -72,6 +72,25 @@ describe("doctor", () => {
         assert.deepEqual(report.findings, []);
     });
 
+    it("reports a configured owner (the CI deployer) that no longer owns the application", async () => {
+        const person = emulator.directory.newUser("Pat Person");
+        const deployerId = emulator.directory.seedCaller("ci deployer of owned").servicePrincipalId;
+        const codes = await codesAfter({}, (env) => {
+            Object.assign(env, { owners: [person.id, deployerId] });
+            emulator.directory.owners.set(env.applicationObjectId, [person.id]);
+        });
+        assert.deepEqual(codes, ["owner-missing"]);
+        const env = emulator.directory.seedEnvironment({ environment: "owned" });
+        Object.assign(env, { owners: [person.id, deployerId] });
+        emulator.directory.owners.set(env.applicationObjectId, [person.id, deployerId]);
+        const [healthy] = await check([env]);
+        assert.deepEqual(healthy.findings, []);
+        emulator.directory.owners.set(env.applicationObjectId, []);
+        const [report] = await check([env]);
+        const fix = report.findings.find((f) => f.code === "owner-missing")?.fix ?? "";
+        assert.match(fix, new RegExp(`az ad app owner add --id ${env.clientId} --owner-object-id ${person.id}; az ad app owner add`));
+    });
+
     it("reports a deleted registration", async () => {
         assert.deepEqual(await codesAfter({}, (env) => emulator.directory.applications.delete(env.applicationObjectId)), ["registration-missing"]);
     });
