@@ -1,6 +1,7 @@
 // The Pulumi program: validate the stack's configuration, declare the Entra registration NocoBase's mail
 // needs, hand its client ID and secret to NocoBase when an API token is configured, export the outputs.
 import * as pulumi from "@pulumi/pulumi";
+import { formatApiPermission } from "./src/adoption/kept-settings";
 import { MailAppRegistration } from "./src/components/mail-app-registration";
 import { NocobaseMailVariables } from "./src/nocobase/variables";
 import { currentInstant, readStackSettings } from "./src/stack-config";
@@ -54,6 +55,7 @@ export const displayName = settings.displayName;
 export const signInAudience = settings.signInAudience;
 export const redirectUris = webRedirectUris;
 export const owners = settings.owners;
+export const additionalPermissions = settings.additionalPermissions.map(formatApiPermission);
 export const adminConsent = settings.grantAdminConsent;
 export const clientSecret = registration.clientSecretValue;
 export const clientSecretKeyId = registration.clientSecretKeyId;

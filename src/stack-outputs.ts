@@ -33,6 +33,8 @@ export interface StackOutputs {
     readonly nocobaseSubApp?: string;
     /** Configured owners' object IDs (the deploying identity is an owner besides them); absent from older stacks. */
     readonly owners?: readonly string[];
+    /** Permissions kept besides the five mail scopes, as `<resource app ID>/<Scope|Role>/<id>`; absent from older stacks. */
+    readonly additionalPermissions?: readonly string[];
 }
 
 const STRING_FIELDS = [
@@ -65,8 +67,11 @@ export function parseStackOutputs(json: string, source: string): StackOutputs {
     if (!Array.isArray(record.redirectUris) || !record.redirectUris.every((u) => typeof u === "string")) {
         missing.push("redirectUris");
     }
-    if (record.owners !== undefined && (!Array.isArray(record.owners) || !record.owners.every((o) => typeof o === "string"))) {
-        missing.push("owners");
+    for (const key of ["owners", "additionalPermissions"]) {
+        const list = record[key];
+        if (list !== undefined && (!Array.isArray(list) || !list.every((o) => typeof o === "string"))) {
+            missing.push(key);
+        }
     }
     if (typeof record.adminConsent !== "boolean") {
         missing.push("adminConsent");

@@ -52,8 +52,11 @@ function checkDelegatedPermissions(expected: StackOutputs, live: LiveRegistratio
         .flatMap((r) => r.resourceAccess.filter((a) => a.type === "Scope").map((a) => a.id));
     const missing = MAIL_DELEGATED_SCOPES.filter((s) => !graphScopes.includes(s.id)).map((s) => s.name);
     const expectedIds = new Set(MAIL_DELEGATED_SCOPES.map((s) => s.id));
+    // Permissions the stack keeps for an adopted registration are expected too.
+    const kept = new Set((expected.additionalPermissions ?? []).map((p) => p.toLowerCase()));
     const extra = access.flatMap((r) => r.resourceAccess
         .filter((a) => r.resourceAppId !== MICROSOFT_GRAPH_APP_ID || a.type !== "Scope" || !expectedIds.has(a.id))
+        .filter((a) => !kept.has(`${r.resourceAppId}/${a.type}/${a.id}`.toLowerCase()))
         .map((a) => `${a.type} ${a.id} of ${r.resourceAppId === MICROSOFT_GRAPH_APP_ID ? "Microsoft Graph" : r.resourceAppId}`));
     if (missing.length > 0) {
         findings.push({

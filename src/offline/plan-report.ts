@@ -42,6 +42,10 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun): string {
         for (const uri of uris.slice(1)) {
             lines.push(field("", uri));
         }
+        for (const [label, platform] of [["redirect URIs (spa)", inputs.singlePageApplication], ["redirect URIs (app)", inputs.publicClient]] as const) {
+            const kept = (platform as { redirectUris?: string[] } | undefined)?.redirectUris ?? [];
+            kept.forEach((uri, i) => lines.push(field(i === 0 ? label : "", uri)));
+        }
         const access = (inputs.requiredResourceAccesses as RequiredResourceAccess[] | undefined) ?? [];
         for (const resource of access) {
             const resourceName = resource.resourceAppId === MICROSOFT_GRAPH_APP_ID ? "Microsoft Graph" : resource.resourceAppId;
@@ -61,7 +65,8 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun): string {
     const grant = find(run, "/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant");
     lines.push(grant === undefined
         ? "Admin consent             not granted (grantAdminConsent false): each user consents at first sign-in"
-        : `Admin consent             tenant-wide grant ("${grant.name}") of: ${(grant.inputs.claimValues as string[]).join(" ")}`);
+        : `Admin consent             tenant-wide grant ("${grant.name}") of: ${(grant.inputs.claimValues as string[]).join(" ")}` +
+          (grant.importId === undefined ? "" : `, adopting ${grant.importId}`));
     lines.push("");
 
     const secret = find(run, "/applicationPassword:ApplicationPassword");

@@ -86,7 +86,7 @@ describe("program: registration for the default audience", () => {
         assert.match(secretValue, /^mock-client-secret-/);
         assert.deepEqual(result.secretOutputs, ["clientSecret"]);
         assert.deepEqual(Object.keys(result.outputs).sort(), [
-            "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt", "clientSecretKeyId",
+            "additionalPermissions", "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt", "clientSecretKeyId",
             "displayName", "environment", "nextRotationAt", "nocobaseApiUrl", "nocobaseClientIdVariable",
             "nocobaseClientSecretVariable", "nocobaseSubApp", "owners", "redirectUris", "servicePrincipalObjectId", "signInAudience", "tenantId",
         ]);
