@@ -153,12 +153,16 @@ export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportC
     const untouched: Array<[string, number]> = [
         ["exposed API scopes (api.oauth2PermissionScopes)", snapshot.api.oauth2PermissionScopes],
         ["known client applications (api.knownClientApplications)", snapshot.api.knownClientApplications],
-        ["pre-authorized applications (api.preAuthorizedApplications)", snapshot.api.preAuthorizedApplications],
         ["application ID URIs (identifierUris)", snapshot.identifierUris.length],
         ["app roles (appRoles)", snapshot.appRoles],
     ];
     for (const [what, count] of untouched.filter(([, n]) => n > 0)) {
         add({ area: "api", effect: "keep", subject: `${count} ${what}`, detail: "not managed by the stack; left as they are" });
+    }
+    if (snapshot.api.preAuthorizedApplications > 0) {
+        // azuread's Application has no input for them (its ApplicationPreAuthorized resource manages them).
+        add({ area: "api", effect: "keep", subject: `${snapshot.api.preAuthorizedApplications} pre-authorized applications (api.preAuthorizedApplications)`,
+            detail: "no input of the stack's application; not verified against a live tenant that its update leaves them: check them after pulumi up" });
     }
 
     // Client secrets: the stack never removes one it did not make, but needs room for its own.

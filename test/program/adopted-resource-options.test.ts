@@ -1,6 +1,7 @@
 // The component's adopted children: imported, retained on delete and replacement, and leaving the
 // application settings NocoBase mail does not manage alone.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { MailAppRegistration, UNMANAGED_APPLICATION_PROPERTIES } from "../../src/components/mail-app-registration";
@@ -80,3 +81,23 @@ describe("adopted resources' options", () => {
     });
 });
 
+
+describe("azuread Application contract for ignored settings", () => {
+    // A misspelt path in ignoreChanges would silently ignore nothing; each must name a declared input.
+    it("declares every ignored property path as an input of Application (or of its api / web block)", () => {
+        const application = fs.readFileSync(require.resolve("@pulumi/azuread/application.d.ts"), "utf8");
+        const inputs = fs.readFileSync(require.resolve("@pulumi/azuread/types/input.d.ts"), "utf8");
+        const block = (text: string, name: string): string => {
+            const start = text.indexOf(`export interface ${name} {`);
+            assert.ok(start >= 0, `${name} is declared`);
+            return text.slice(start, text.indexOf("\n}", start));
+        };
+        const declared: Record<string, string> = {
+            "": block(application, "ApplicationArgs"), api: block(inputs, "ApplicationApi"), web: block(inputs, "ApplicationWeb"),
+        };
+        for (const path of [...UNMANAGED_APPLICATION_PROPERTIES, "api.requestedAccessTokenVersion"]) {
+            const [parent, field] = path.includes(".") ? path.split(".") : ["", path];
+            assert.match(declared[parent], new RegExp(`\\s${field}\\?:`), `${path} is an input`);
+        }
+    });
+});
