@@ -195,10 +195,19 @@ describe("adoption preflight", () => {
         assert.match(run.stdout, /Nothing would be lost \(exit 0\)\./);
     });
 
-    it("exits 2 when it cannot check: unknown object ID, bad arguments", async () => {
+    it("exits 2 when it cannot check: unknown object ID, Graph unreachable, invalid stack file, bad arguments", async () => {
         const unknown = await adopt("--object-id", "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd");
         assert.equal(unknown.code, 2);
         assert.match(unknown.stderr, /no application with object ID 0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd .*Fix: copy the Object ID/);
+        const unreachable = await runScript("adopt.ts", ["--stack", "portal", "--stacks-dir", dir, "--object-id", app.id],
+            { ...emulator.environmentFor(deployer), GRAPH_BASE_URL: "https://127.0.0.1:9/" });
+        assert.equal(unreachable.code, 2);
+        assert.match(unreachable.stderr, /Microsoft Graph: read application \S+ failed \(no response, NetworkError\)[\s\S]*Fix: check the network path/);
+        assert.ok(!unreachable.stderr.includes(deployer.clientSecret));
+        await writeFile(join(dir, "Pulumi.broken.yaml"), "config:\n  nocobase-entra-mail:nocobaseUrl: http://crm.contoso.example\n");
+        const broken = await runScript("adopt.ts", ["--stack", "broken", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(deployer));
+        assert.equal(broken.code, 2);
+        assert.match(broken.stderr, /stack "broken": Stack configuration has 1 problem[\s\S]*Fix: pulumi config set nocobase-entra-mail:nocobaseUrl/);
         const usage = await runScript("adopt.ts", ["--object-id", "nope"], emulator.environmentFor(deployer));
         assert.equal(usage.code, 2);
         assert.match(usage.stderr, /--stack is required\.[\s\S]*Usage: npm run adopt/);
