@@ -214,5 +214,8 @@ describe("adoption preflight", () => {
         const help = await runScript("adopt.ts", ["--help"], {});
         assert.equal(help.code, 0);
         assert.match(help.stdout, /Exit codes: 0 nothing would be lost/);
+        for (const run of [broken, usage]) {
+            assert.ok(!`${run.stdout}${run.stderr}`.includes(deployer.clientSecret), "no secret in the output");
+        }
     });
 });
