@@ -4,10 +4,22 @@
  */
 import { bootstrapDeployer, renderBootstrapResult } from "../src/bootstrap/bootstrap-deployer";
 import { BOOTSTRAP_USAGE, parseBootstrapArguments, type BootstrapArguments } from "../src/bootstrap/deployer-permissions";
+import { stackOwnerLines } from "../src/bootstrap/stack-owners";
+import { listStacks, readStackFile } from "../src/offline/stack-file";
 import { createDefaultCredential } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
 import { MicrosoftServiceError } from "../src/microsoft/service-error";
+
+/** A stack's `owners` from its file in stacks/, or undefined when this checkout has no such stack. */
+function configuredOwners(stack: string): string[] | undefined {
+    if (!listStacks().includes(stack)) {
+        return undefined;
+    }
+    const owners = readStackFile(stack).config.owners;
+    const parsed: unknown = owners === undefined ? [] : JSON.parse(owners);
+    return Array.isArray(parsed) ? parsed.filter((o): o is string => typeof o === "string") : [];
+}
 
 async function main(): Promise<number> {
     let args: BootstrapArguments;
@@ -26,7 +38,9 @@ async function main(): Promise<number> {
     const graph = new GraphClient({ credential: createDefaultCredential(endpoints, args.tenantId), endpoints, tenantId: args.tenantId });
     try {
         const result = await bootstrapDeployer(graph, args);
-        process.stdout.write(args.json ? JSON.stringify(result, null, 2) + "\n" : renderBootstrapResult(result, args));
+        const ownerLines = stackOwnerLines(args.environments, result.servicePrincipalObjectId, configuredOwners);
+        process.stdout.write(args.json ? JSON.stringify({ ...result, ownerConfig: ownerLines }, null, 2) + "\n"
+            : renderBootstrapResult(result, args, ownerLines));
         return 0;
     } catch (err) {
         const known = err instanceof MicrosoftServiceError;

@@ -1,6 +1,7 @@
 /**
  * The stack's configuration as `NocobaseMail` inputs, for this project's own program (index.ts).
  */
+import { formatApiPermission } from "./adoption/kept-settings";
 import type { NocobaseMailArgs } from "./components/nocobase-mail";
 import type { NocobaseBaseUrl } from "./redirect-uris";
 import type { Settings } from "./settings";
@@ -28,6 +29,11 @@ export function nocobaseMailArgs(settings: Settings): NocobaseMailArgs {
         secretGeneration: settings.rotation.generation,
         grantAdminConsent: settings.grantAdminConsent,
         owners: [...settings.owners],
+        additionalWebRedirectUris: [...settings.additionalWebRedirectUris],
+        spaRedirectUris: [...settings.spaRedirectUris],
+        publicClientRedirectUris: [...settings.publicClientRedirectUris],
+        additionalPermissions: settings.additionalPermissions.map(formatApiPermission),
+        adoptAdminConsentGrantId: settings.adoptAdminConsentGrantId,
         adoptApplicationObjectId: settings.adoptApplicationObjectId,
         nocobaseApiUrl: settings.nocobaseTarget.apiUrl,
         nocobaseClientIdVariable: settings.nocobaseTarget.clientIdVariable,

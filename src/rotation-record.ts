@@ -5,7 +5,6 @@
  * (since CLI 3.112, pulumi/pulumi#15754), and the record waits for NocoBase's hand-over, so a failed
  * hand-over leaves the previous record, naming the slot NocoBase still holds.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord, SLOT_NAMES, SlotName, SlotRecord } from "./secret-rotation";
 
 /** Stack output holding the record. */
@@ -73,28 +72,4 @@ export function parseRotationRecord(outputs: Readonly<Record<string, unknown>>):
         throw new Error(`the stack output ${ROTATION_OUTPUT} names slot ${recorded.nocobaseSlot} as NocoBase's but it is empty`);
     }
     return { nocobaseSlot: recorded.nocobaseSlot, slots };
-}
-
-/** Outputs the record is read from. */
-const RECORD_SOURCES = [ROTATION_OUTPUT, "clientSecretKeyId", "clientSecretExpiresAt"] as const;
-
-/**
- * Reads the record the last successful run of this very stack exported. A stack never deployed has no
- * outputs, which gives undefined.
- */
-export async function readPreviousRotation(resourceName: string, parent: pulumi.Resource): Promise<RotationRecord | undefined> {
-    const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-    const reference = new pulumi.StackReference(resourceName, { name: self }, { parent });
-    const outputs: Record<string, unknown> = {};
-    for (const name of RECORD_SOURCES) {
-        const details = await reference.getOutputDetails(name);
-        outputs[name] = details.value;
-    }
-    try {
-        return parseRotationRecord(outputs);
-    } catch (err) {
-        throw new pulumi.RunError(`Cannot tell which client secret NocoBase holds: ${(err as Error).message}, so no secret ` +
-            "was touched.\nFix: restore the outputs of the last good update (pulumi stack history; pulumi stack export " +
-            "--version <n> > good.json; pulumi stack import --file good.json) and run pulumi up again.");
-    }
 }

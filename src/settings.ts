@@ -8,6 +8,7 @@ import {
     variableNamesProblem,
 } from "./nocobase/variable-names";
 import { isGuid } from "./microsoft-graph";
+import { ApiPermission, parseApiPermission, RedirectPlatform, redirectUriProblem } from "./adoption/kept-settings";
 import { mailCallbackUris, NocobaseBaseUrl, parseNocobaseUrl, parseSubAppName } from "./redirect-uris";
 import { MIN_SLACK_DAYS, RotationPolicy } from "./secret-rotation";
 import {
@@ -28,6 +29,10 @@ export const DEFAULTS = {
     owners: [] as string[],
     nocobaseClientIdVariable: DEFAULT_CLIENT_ID_VARIABLE,
     nocobaseClientSecretVariable: DEFAULT_CLIENT_SECRET_VARIABLE,
+    additionalWebRedirectUris: [] as string[],
+    spaRedirectUris: [] as string[],
+    publicClientRedirectUris: [] as string[],
+    additionalPermissions: [] as string[],
 } as const;
 
 /** Longest secret lifetime accepted: Microsoft's 24-month maximum for client secrets. */
@@ -38,6 +43,8 @@ export const CONFIG_KEYS = [
     "nocobaseUrl", "nocobaseSubApp", "extraNocobaseUrls", "displayName", "signInAudience",
     "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "owners",
     "adoptApplicationObjectId", "nocobaseApiUrl", "nocobaseClientIdVariable", "nocobaseClientSecretVariable",
+    "additionalWebRedirectUris", "spaRedirectUris", "publicClientRedirectUris", "additionalPermissions",
+    "adoptAdminConsentGrantId",
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -67,6 +74,14 @@ export interface Settings {
     readonly grantAdminConsent: boolean;
     readonly owners: readonly string[];
     readonly adoptApplicationObjectId: string | undefined;
+    /** Web redirect URIs kept besides NocoBase's callbacks (a registration made by hand may have them). */
+    readonly additionalWebRedirectUris: readonly string[];
+    readonly spaRedirectUris: readonly string[];
+    readonly publicClientRedirectUris: readonly string[];
+    /** Permissions kept besides the five mail scopes. */
+    readonly additionalPermissions: readonly ApiPermission[];
+    /** ID of a tenant-wide grant made in the portal, imported instead of created. */
+    readonly adoptAdminConsentGrantId: string | undefined;
     /** Where the stack writes the client ID and secret in NocoBase; undefined when no API token is set. */
     readonly nocobase: NocobaseDelivery | undefined;
     /** Variable names and API URL, known even without a token (for the manual hand-over). */
@@ -224,6 +239,45 @@ export function validateSettings(raw: RawSettings): Validated {
             configSet("adoptApplicationObjectId", "<Object ID from the app registration's Overview page>"));
     }
 
+    // What an adopted registration keeps besides what NocoBase mail needs.
+    const keptUris = (key: ConfigKey, platform: RedirectPlatform): string[] => {
+        const uris = stringList(key, "https://app.example.com/callback") ?? [];
+        uris.forEach((uri, i) => {
+            const problem = redirectUriProblem(platform, uri);
+            if (problem !== undefined) {
+                fail(key, `entry ${i} is ${show(uri)}, which ${problem}`, `pulumi config set --path '${CONFIG_NAMESPACE}:${key}[${i}]' https://app.example.com/callback`);
+            }
+        });
+        return [...new Set(uris)];
+    };
+    const additionalWebRedirectUris = keptUris("additionalWebRedirectUris", "web").filter((u) => !redirectUris.includes(u));
+    const spaRedirectUris = keptUris("spaRedirectUris", "spa");
+    const publicClientRedirectUris = keptUris("publicClientRedirectUris", "publicClient");
+    const allUris = redirectUris.length + additionalWebRedirectUris.length + spaRedirectUris.length + publicClientRedirectUris.length;
+    if (allUris > limits.maxRedirectUris && redirectUris.length <= limits.maxRedirectUris) {
+        fail("additionalWebRedirectUris", `with spaRedirectUris and publicClientRedirectUris gives ${allUris} redirect URIs; ` +
+            `Microsoft allows at most ${limits.maxRedirectUris} in all`, "remove redirect URIs the application no longer needs from these lists");
+    }
+    const additionalPermissions: ApiPermission[] = [];
+    (stringList("additionalPermissions", "00000003-0000-0000-c000-000000000000/Scope/<permission ID>") ?? []).forEach((entry, i) => {
+        const parsed = parseApiPermission(entry);
+        if (typeof parsed === "string") {
+            fail("additionalPermissions", `entry ${i} ${show(entry)} ${parsed}`,
+                `pulumi config set --path '${CONFIG_NAMESPACE}:additionalPermissions[${i}]' 00000003-0000-0000-c000-000000000000/Scope/<permission ID>`);
+        } else {
+            additionalPermissions.push(parsed);
+        }
+    });
+    const grantIdText = text("adoptAdminConsentGrantId");
+    if (grantIdText !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(grantIdText)) {
+        fail("adoptAdminConsentGrantId", `is ${show(grantIdText)}, not an oauth2PermissionGrant ID`,
+            configSet("adoptAdminConsentGrantId", "<id from npm run adopt>"));
+    }
+    if (grantIdText !== undefined && grantAdminConsent === false) {
+        fail("adoptAdminConsentGrantId", `is ${show(grantIdText)} but grantAdminConsent is false, so no grant is managed to import it into`,
+            `pulumi config rm ${CONFIG_NAMESPACE}:adoptAdminConsentGrantId (or ${configSet("grantAdminConsent", "true")})`);
+    }
+
     // Hand-over to NocoBase.
     const variable = (key: "nocobaseClientIdVariable" | "nocobaseClientSecretVariable"): string => {
         const name = text(key) ?? DEFAULTS[key];
@@ -269,6 +323,11 @@ export function validateSettings(raw: RawSettings): Validated {
             grantAdminConsent,
             owners: [...new Set(owners.map((o) => o.toLowerCase()))],
             adoptApplicationObjectId: adoptText?.toLowerCase(),
+            additionalWebRedirectUris,
+            spaRedirectUris,
+            publicClientRedirectUris,
+            additionalPermissions,
+            adoptAdminConsentGrantId: grantIdText,
             nocobase: raw.nocobaseApiTokenSet ? nocobaseTarget : undefined,
             nocobaseTarget,
         },

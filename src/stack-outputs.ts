@@ -31,6 +31,10 @@ export interface StackOutputs {
     readonly nocobaseApiUrl: string;
     /** Sub-application holding the variables; "" or absent for the main application. */
     readonly nocobaseSubApp?: string;
+    /** Configured owners' object IDs (the deploying identity is an owner besides them); absent from older stacks. */
+    readonly owners?: readonly string[];
+    /** Permissions kept besides the five mail scopes, as `<resource app ID>/<Scope|Role>/<id>`; absent from older stacks. */
+    readonly additionalPermissions?: readonly string[];
 }
 
 const STRING_FIELDS = [
@@ -62,6 +66,12 @@ export function parseStackOutputs(json: string, source: string): StackOutputs {
     const missing: string[] = STRING_FIELDS.filter((k) => typeof record[k] !== "string" || record[k] === "");
     if (!Array.isArray(record.redirectUris) || !record.redirectUris.every((u) => typeof u === "string")) {
         missing.push("redirectUris");
+    }
+    for (const key of ["owners", "additionalPermissions"]) {
+        const list = record[key];
+        if (list !== undefined && (!Array.isArray(list) || !list.every((o) => typeof o === "string"))) {
+            missing.push(key);
+        }
     }
     if (typeof record.adminConsent !== "boolean") {
         missing.push("adminConsent");

@@ -180,11 +180,15 @@ export async function bootstrapDeployer(graph: GraphClient, args: BootstrapArgum
 }
 
 /** What CI needs, as lines to paste into GitHub environment variables. None of them is a secret. */
-export function renderBootstrapResult(result: BootstrapResult, args: BootstrapArguments): string {
+export function renderBootstrapResult(result: BootstrapResult, args: BootstrapArguments, ownerLines: readonly string[] = []): string {
     const lines = result.steps.map((s) => `${s.action.padEnd(10)} ${s.subject}`);
     lines.push("", ...result.notes.map((n) => `Note: ${n}`), ...(result.notes.length > 0 ? [""] : []));
     lines.push(`Set these as variables of the GitHub environment${args.environments.length > 1 ? "s" : ""} ` +
         `${args.environments.join(", ")} in ${args.owner}/${args.repo} (none is a secret; no secret was created):`);
     lines.push(`ARM_CLIENT_ID=${result.clientId}`, `ARM_TENANT_ID=${result.tenantId}`, "ARM_USE_OIDC=true");
+    if (ownerLines.length > 0) {
+        lines.push("", "Keep the deployer an owner of each stack's application, whoever runs pulumi up (a person's run " +
+            "would otherwise remove it):", ...ownerLines);
+    }
     return lines.join("\n") + "\n";
 }

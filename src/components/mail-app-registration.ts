@@ -4,6 +4,8 @@
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { adoptionChangeProblem } from "../adoption/adoption-change";
+import { ApiPermission, requiredResourceAccesses } from "../adoption/kept-settings";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../microsoft-graph";
 import { RotationOutput } from "../rotation-record";
 import {
@@ -33,7 +35,30 @@ export interface MailAppRegistrationArgs {
     readonly grantAdminConsent?: boolean;
     /** Object ID of an existing registration to import instead of creating one. Default none. */
     readonly adoptApplicationObjectId?: string;
+    /** Object ID of the application the stack managed in its last run; a different adopted ID is refused. Default none. */
+    readonly managedApplicationObjectId?: pulumi.Input<string | undefined>;
+    /** Single-page-application redirect URIs to keep. Default none. */
+    readonly spaRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Public-client (mobile and desktop) redirect URIs to keep. Default none. */
+    readonly publicClientRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Permissions to keep besides the five mail scopes (plain: they decide the permission list's order). Default none. */
+    readonly additionalPermissions?: readonly ApiPermission[];
+    /** ID of an existing tenant-wide grant to import when granting admin consent. Default none. */
+    readonly adoptAdminConsentGrantId?: string;
 }
+
+/**
+ * Application settings NocoBase mail does not manage. The provider sends them on every update (empty when
+ * not declared); ignoring them makes it send the values in the stack's state instead, which for an
+ * adopted registration are the ones read at import.
+ */
+export const UNMANAGED_APPLICATION_PROPERTIES: readonly string[] = Object.freeze([
+    "api.knownClientApplications", "api.mappedClaimsEnabled", "api.oauth2PermissionScopes",
+    "appRoles", "description", "deviceOnlyAuthEnabled", "fallbackPublicClientEnabled", "featureTags",
+    "groupMembershipClaims", "identifierUris", "logoImage", "marketingUrl", "notes", "oauth2PostResponseRequired",
+    "optionalClaims", "privacyStatementUrl", "serviceManagementReference", "supportUrl", "tags",
+    "termsOfServiceUrl", "web.homepageUrl", "web.implicitGrant", "web.logoutUrl",
+]);
 
 export class MailAppRegistration extends pulumi.ComponentResource {
     public readonly application: azuread.Application;
@@ -67,20 +92,36 @@ export class MailAppRegistration extends pulumi.ComponentResource {
         const owners = pulumi.all([deployer.objectId, args.owners ?? []])
             .apply(([self, extra]) => [...new Set([self, ...extra])]);
 
+        const adopted = args.adoptApplicationObjectId !== undefined;
+        // Resolves before the application is registered, so a refused adoption change registers nothing.
+        const adoptionUnchanged = pulumi.output(args.managedApplicationObjectId).apply((managed): pulumi.Resource[] => {
+            const problem = adoptionChangeProblem(managed, args.adoptApplicationObjectId);
+            if (problem !== undefined) {
+                throw new pulumi.RunError(problem);
+            }
+            return [];
+        });
+        const organisationOnly = !admitsPersonalAccounts(audience);
+
         this.application = new azuread.Application(`${name}-application`, {
             displayName: args.displayName,
             signInAudience: audience,
             // Graph refuses personal-account audiences unless v2 tokens are requested in the same request.
-            api: admitsPersonalAccounts(audience) ? { requestedAccessTokenVersion: 2 } : undefined,
+            api: organisationOnly ? undefined : { requestedAccessTokenVersion: 2 },
             web: { redirectUris: args.redirectUris },
-            requiredResourceAccesses: [{
-                resourceAppId: MICROSOFT_GRAPH_APP_ID,
-                resourceAccesses: MAIL_DELEGATED_SCOPES.map((scope) => ({ id: scope.id, type: "Scope" })),
-            }],
+            singlePageApplication: args.spaRedirectUris === undefined ? undefined : { redirectUris: args.spaRedirectUris },
+            publicClient: args.publicClientRedirectUris === undefined ? undefined : { redirectUris: args.publicClientRedirectUris },
+            requiredResourceAccesses: requiredResourceAccesses(args.additionalPermissions ?? []),
             owners,
         }, {
             parent: this,
-            import: args.adoptApplicationObjectId === undefined ? undefined : `/applications/${args.adoptApplicationObjectId}`,
+            dependsOn: adoptionUnchanged,
+            import: adopted ? `/applications/${args.adoptApplicationObjectId}` : undefined,
+            // Nothing adopted is ever deleted by the stack, neither by destroy nor by a replacement.
+            retainOnDelete: adopted ? true : undefined,
+            // The token version is NocoBase mail's only for personal-account audiences, where Graph requires 2.
+            ignoreChanges: organisationOnly
+                ? [...UNMANAGED_APPLICATION_PROPERTIES, "api.requestedAccessTokenVersion"] : [...UNMANAGED_APPLICATION_PROPERTIES],
         });
 
         this.servicePrincipal = new azuread.ServicePrincipal(`${name}-service-principal`, {
@@ -88,8 +129,8 @@ export class MailAppRegistration extends pulumi.ComponentResource {
             owners,
             // An adopted registration usually has its service principal already; take it over instead of
             // failing with "already exists".
-            useExisting: args.adoptApplicationObjectId === undefined ? undefined : true,
-        }, { parent: this });
+            useExisting: adopted ? true : undefined,
+        }, { parent: this, retainOnDelete: adopted ? true : undefined });
 
         this.rotationPlan = planRotation(args.previousRotation, args.rotation, args.now ?? new Date());
         const slots: Partial<Record<SlotName, azuread.ApplicationPassword>> = {};
@@ -126,7 +167,14 @@ export class MailAppRegistration extends pulumi.ComponentResource {
                 servicePrincipalObjectId: this.servicePrincipal.objectId,
                 resourceServicePrincipalObjectId: graph.objectId,
                 claimValues: MAIL_DELEGATED_SCOPES.map((scope) => scope.name),
-            }, { parent: this });
+            }, {
+                parent: this,
+                // A grant made in the portal is taken over: creating another fails with 409 "Permission entry
+                // already exists". Replacement stays create-before-delete: it happens only for another client
+                // or resource, so the new grant does not collide with the retained one.
+                import: args.adoptAdminConsentGrantId === undefined ? undefined : `/oauth2PermissionGrants/${args.adoptAdminConsentGrantId}`,
+                retainOnDelete: args.adoptAdminConsentGrantId === undefined ? undefined : true,
+            });
         }
 
         this.clientId = this.application.clientId;

@@ -5,7 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NocobaseMailVariables } from "../nocobase/variables";
-import { readPreviousRotation, type RotationOutput } from "../rotation-record";
+import { formatApiPermission } from "../adoption/kept-settings";
+import { adoptionChangeProblem } from "../adoption/adoption-change";
+import { readLastRun } from "../last-run";
+import type { RotationOutput } from "../rotation-record";
 import { otherSlot } from "../secret-rotation";
 import { ConfigKey, formatProblems, RawSettings, Settings, validateSettings } from "../settings";
 import { currentInstant } from "../stack-config";
@@ -39,6 +42,16 @@ export interface NocobaseMailArgs {
     readonly grantAdminConsent?: boolean;
     /** Extra owner object IDs; the deploying identity is always an owner. Default none. */
     readonly owners?: string[];
+    /** Web redirect URIs kept besides NocoBase's callbacks (e.g. of an adopted registration). Default none. */
+    readonly additionalWebRedirectUris?: string[];
+    /** Single-page-application redirect URIs to keep. Default none. */
+    readonly spaRedirectUris?: string[];
+    /** Public-client (mobile and desktop) redirect URIs to keep. Default none. */
+    readonly publicClientRedirectUris?: string[];
+    /** Permissions kept besides the five mail scopes, each <resourceAppId>/<Scope|Role>/<id>. Default none. */
+    readonly additionalPermissions?: string[];
+    /** ID of a tenant-wide grant made in the portal, imported instead of created (needs grantAdminConsent). Default none. */
+    readonly adoptAdminConsentGrantId?: string;
     /** Object ID of an app registration made by hand, imported instead of creating one; default none. */
     readonly adoptApplicationObjectId?: string;
     /** NocoBase's HTTP API as the deployer reaches it; default <nocobaseUrl>/api. */
@@ -66,8 +79,12 @@ export class NocobaseMail extends pulumi.ComponentResource {
     public readonly displayName: pulumi.Output<string>;
     /** Who may sign in to the application. */
     public readonly signInAudience: pulumi.Output<string>;
-    /** NocoBase's mail OAuth callbacks registered as web redirect URIs. */
+    /** Web redirect URIs: NocoBase's mail OAuth callbacks and additionalWebRedirectUris. */
     public readonly redirectUris: pulumi.Output<string[]>;
+    /** Owner object IDs configured besides the deploying identity (the doctor checks they still own it). */
+    public readonly owners: pulumi.Output<string[]>;
+    /** Permissions kept besides the five mail scopes, as <resourceAppId>/<Scope|Role>/<id>. */
+    public readonly additionalPermissions: pulumi.Output<string[]>;
     /** Whether the delegated scopes are granted tenant-wide. */
     public readonly adminConsent: pulumi.Output<boolean>;
     /** The current client secret (a secret). */
@@ -109,7 +126,9 @@ export class NocobaseMail extends pulumi.ComponentResource {
         this.servicePrincipalObjectId = from((c) => c.registration.servicePrincipalObjectId);
         this.displayName = pulumi.output(settings.displayName);
         this.signInAudience = pulumi.output(settings.signInAudience);
-        this.redirectUris = pulumi.output([...settings.redirectUris]);
+        this.redirectUris = pulumi.output(webRedirectUris(settings));
+        this.owners = pulumi.output([...settings.owners]);
+        this.additionalPermissions = pulumi.output(settings.additionalPermissions.map(formatApiPermission));
         this.adminConsent = pulumi.output(settings.grantAdminConsent);
         this.clientSecret = from((c) => c.registration.clientSecretValue);
         this.clientSecretKeyId = from((c) => c.registration.clientSecretKeyId);
@@ -132,6 +151,8 @@ export class NocobaseMail extends pulumi.ComponentResource {
             displayName: this.displayName,
             signInAudience: this.signInAudience,
             redirectUris: this.redirectUris,
+            owners: this.owners,
+            additionalPermissions: this.additionalPermissions,
             adminConsent: this.adminConsent,
             clientSecretKeyId: this.clientSecretKeyId,
             clientSecretExpiresAt: this.clientSecretExpiresAt,
@@ -149,19 +170,28 @@ export class NocobaseMail extends pulumi.ComponentResource {
         // Stacks made before this component existed hold the registration and the hand-over at the stack's
         // root, under these names: the aliases keep them (and the registration's children) in place.
         const formerlyAtRoot = [{ parent: pulumi.rootStackResource }];
-        const previousRotation = await readPreviousRotation(`${name}-last-outputs`, this);
+        const lastRun = await readLastRun(`${name}-last-outputs`, this);
+        const adoptionChange = adoptionChangeProblem(lastRun.applicationObjectId, settings.adoptApplicationObjectId);
+        if (adoptionChange !== undefined) {
+            throw new pulumi.RunError(adoptionChange);
+        }
         // The registration keeps the component's own name, so its children stay `<name>-application`, ...
         const registration = new MailAppRegistration(name, {
             displayName: settings.displayName,
             signInAudience: settings.signInAudience,
-            redirectUris: [...settings.redirectUris],
+            redirectUris: webRedirectUris(settings),
             owners: [...settings.owners],
             rotation: settings.rotation,
             now,
-            previousRotation,
+            previousRotation: lastRun.rotation,
             secretLabel: settings.stack,
             grantAdminConsent: settings.grantAdminConsent,
             adoptApplicationObjectId: settings.adoptApplicationObjectId,
+            managedApplicationObjectId: lastRun.applicationObjectId,
+            spaRedirectUris: settings.spaRedirectUris.length > 0 ? [...settings.spaRedirectUris] : undefined,
+            publicClientRedirectUris: settings.publicClientRedirectUris.length > 0 ? [...settings.publicClientRedirectUris] : undefined,
+            additionalPermissions: settings.additionalPermissions,
+            adoptAdminConsentGrantId: settings.adoptAdminConsentGrantId,
         }, { parent: this, aliases: formerlyAtRoot });
 
         if (settings.nocobase === undefined) {
@@ -184,6 +214,11 @@ export class NocobaseMail extends pulumi.ComponentResource {
         const secretRotation = pulumi.all([registration.rotationRecord, handover.clientSecretKeyId]).apply(([record]) => record);
         return { registration, secretRotation };
     }
+}
+
+/** Every web redirect URI: NocoBase's callbacks, then the kept ones. */
+function webRedirectUris(settings: Settings): string[] {
+    return [...settings.redirectUris, ...settings.additionalWebRedirectUris];
 }
 
 /** The `secretRotation` output as Pulumi's schema describes it (the schema has no unions of literals). */

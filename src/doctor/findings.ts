@@ -18,7 +18,8 @@ export type FindingCode =
     | "admin-consent-missing"
     | "secret-rejected"
     | "application-unknown"
-    | "secret-probe-failed";
+    | "secret-probe-failed"
+    | "owner-missing";
 
 export type Severity = "error" | "warning";
 

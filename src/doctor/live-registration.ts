@@ -35,6 +35,8 @@ export interface LiveRegistration {
     readonly servicePrincipalId: string | undefined;
     /** Scopes of the tenant-wide grant to Microsoft Graph; undefined when not read (no admin consent expected). */
     readonly adminConsentScopes: readonly string[] | undefined;
+    /** Object IDs of the application's owners; undefined when not read (the stack configures no owners). */
+    readonly ownerIds?: readonly string[];
 }
 
 interface GraphApplication {
@@ -94,13 +96,18 @@ export async function readLiveRegistration(graph: GraphClient, expected: StackOu
             keyId: p.keyId, displayName: p.displayName ?? null, endDateTime: p.endDateTime,
         })),
     };
+    // Read only for stacks that name owners: they are what a deployer's ownership depends on.
+    const ownerIds = (expected.owners ?? []).length === 0 ? undefined
+        : (await graph.list<{ id: string }>(`/applications/${encodeURIComponent(expected.applicationObjectId)}/owners`, {
+            operation: `read the owners of application ${expected.applicationObjectId} of ${stack}`, query: { $select: "id" },
+        })).map((o) => o.id.toLowerCase());
     const servicePrincipals = await graph.list<{ id: string }>("/servicePrincipals", {
         operation: `find the service principal of ${stack}`,
         query: { $filter: `appId eq '${application.appId}'`, $select: "id,appId" },
     });
     const servicePrincipalId = servicePrincipals[0]?.id;
     if (!expected.adminConsent || servicePrincipalId === undefined) {
-        return { application, servicePrincipalId, adminConsentScopes: undefined };
+        return { application, servicePrincipalId, adminConsentScopes: undefined, ownerIds };
     }
     const graphServicePrincipalId = await graphServicePrincipals.get(expected.tenantId, graph);
     const grants = await graph.list<{ resourceId: string; scope: string | null }>("/oauth2PermissionGrants", {
@@ -109,5 +116,5 @@ export async function readLiveRegistration(graph: GraphClient, expected: StackOu
     });
     const scopes = grants.filter((g) => g.resourceId === graphServicePrincipalId)
         .flatMap((g) => (g.scope ?? "").split(" ").filter((s) => s !== ""));
-    return { application, servicePrincipalId, adminConsentScopes: scopes };
+    return { application, servicePrincipalId, adminConsentScopes: scopes, ownerIds };
 }

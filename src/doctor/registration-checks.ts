@@ -52,8 +52,11 @@ function checkDelegatedPermissions(expected: StackOutputs, live: LiveRegistratio
         .flatMap((r) => r.resourceAccess.filter((a) => a.type === "Scope").map((a) => a.id));
     const missing = MAIL_DELEGATED_SCOPES.filter((s) => !graphScopes.includes(s.id)).map((s) => s.name);
     const expectedIds = new Set(MAIL_DELEGATED_SCOPES.map((s) => s.id));
+    // Permissions the stack keeps for an adopted registration are expected too.
+    const kept = new Set((expected.additionalPermissions ?? []).map((p) => p.toLowerCase()));
     const extra = access.flatMap((r) => r.resourceAccess
         .filter((a) => r.resourceAppId !== MICROSOFT_GRAPH_APP_ID || a.type !== "Scope" || !expectedIds.has(a.id))
+        .filter((a) => !kept.has(`${r.resourceAppId}/${a.type}/${a.id}`.toLowerCase()))
         .map((a) => `${a.type} ${a.id} of ${r.resourceAppId === MICROSOFT_GRAPH_APP_ID ? "Microsoft Graph" : r.resourceAppId}`));
     if (missing.length > 0) {
         findings.push({
@@ -173,6 +176,20 @@ function checkServicePrincipalAndConsent(expected: StackOutputs, live: LiveRegis
     }
 }
 
+function checkOwners(expected: StackOutputs, live: LiveRegistration, findings: Finding[]): void {
+    const missing = live.ownerIds === undefined ? []
+        : (expected.owners ?? []).filter((o) => !live.ownerIds?.includes(o.toLowerCase()));
+    if (missing.length > 0) {
+        findings.push({
+            code: "owner-missing", severity: "error",
+            message: `Configured owner${missing.length > 1 ? "s" : ""} no longer owning the application: ${missing.join(", ")}. ` +
+                "A deployer with Application.ReadWrite.OwnedBy that is not an owner fails with 403 on its next pulumi up.",
+            fix: `An owner or administrator adds ${missing.length > 1 ? "them" : "it"} back: ` +
+                missing.map((o) => `az ad app owner add --id ${expected.clientId} --owner-object-id ${o}`).join("; "),
+        });
+    }
+}
+
 /** All findings for one environment. */
 export function checkRegistration(expected: StackOutputs, live: LiveRegistration, options: CheckOptions): Finding[] {
     const app = live.application;
@@ -198,5 +215,6 @@ export function checkRegistration(expected: StackOutputs, live: LiveRegistration
     checkAudience(expected, live, findings);
     checkSecrets(expected, live, options, findings);
     checkServicePrincipalAndConsent(expected, live, findings);
+    checkOwners(expected, live, findings);
     return findings;
 }

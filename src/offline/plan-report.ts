@@ -95,6 +95,10 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, previous?:
         for (const uri of uris.slice(1)) {
             lines.push(field("", uri));
         }
+        for (const [label, platform] of [["redirect URIs (spa)", inputs.singlePageApplication], ["redirect URIs (app)", inputs.publicClient]] as const) {
+            const kept = (platform as { redirectUris?: string[] } | undefined)?.redirectUris ?? [];
+            kept.forEach((uri, i) => lines.push(field(i === 0 ? label : "", uri)));
+        }
         const access = (inputs.requiredResourceAccesses as RequiredResourceAccess[] | undefined) ?? [];
         for (const resource of access) {
             const resourceName = resource.resourceAppId === MICROSOFT_GRAPH_APP_ID ? "Microsoft Graph" : resource.resourceAppId;
@@ -114,7 +118,8 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, previous?:
     const grant = find(run, "/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant");
     lines.push(grant === undefined
         ? "Admin consent             not granted (grantAdminConsent false): each user consents at first sign-in"
-        : `Admin consent             tenant-wide grant ("${grant.name}") of: ${(grant.inputs.claimValues as string[]).join(" ")}`);
+        : `Admin consent             tenant-wide grant ("${grant.name}") of: ${(grant.inputs.claimValues as string[]).join(" ")}` +
+          (grant.importId === undefined ? "" : `, adopting ${grant.importId}`));
     lines.push("");
 
     lines.push(...secretLines(run, previous));

@@ -34,6 +34,9 @@ export interface ProgramRunOptions {
     readonly mocks?: RecordingMocks;
 }
 
+/** Pulumi's organization name for stacks of a file backend, which is also what the mocks report. */
+const MOCK_ORGANIZATION = "organization";
+
 /** The program threw while being evaluated; `error` is its own error (a `pulumi.RunError` for config mistakes). */
 export class ProgramFailure extends Error {
     constructor(
@@ -49,8 +52,7 @@ export class ProgramFailure extends Error {
 /** Runs the program; rejects with a `ProgramFailure` when the program throws. */
 export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
     const mocks = options.mocks ?? new RecordingMocks(options.previousOutputs);
-    // "organization" is what a self-managed (DIY) backend reports as the organization.
-    await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false, "organization");
+    await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false, MOCK_ORGANIZATION);
     noteOptionsOnRegistration(mocks);
     const namespaced = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
     pulumi.runtime.setAllConfig(
@@ -58,6 +60,60 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
         (options.secretKeys ?? []).map(namespaced),
     );
 
+    const run = startRefusalWatch();
+    try {
+        return await evaluate(options, mocks, run.refused);
+    } catch (err) {
+        if (err instanceof ProgramFailure) {
+            throw err;
+        }
+        throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
+    } finally {
+        run.stop();
+    }
+}
+
+/**
+ * A refusal raised while resolving a resource's inputs (the adoption check) rejects outside the program's
+ * top level, as under `pulumi up`, and every output derived from it rejects again later. The first
+ * rejection during a run is that run's failure; its echoes afterwards are already reported.
+ */
+const reportedRefusals = new Set<string>();
+let currentRun: ((error: Error) => void) | undefined;
+let watching = false;
+
+function startRefusalWatch(): { refused: Promise<never>; stop: () => void } {
+    if (!watching) {
+        watching = true;
+        process.on("unhandledRejection", (reason: unknown) => {
+            const error = reason instanceof Error ? reason : new Error(String(reason));
+            if (currentRun !== undefined) {
+                currentRun(error);
+            } else if (![...reportedRefusals].some((message) => error.message.includes(message))) {
+                console.error(`unhandled rejection after a program run: ${error.message}`);
+                process.exitCode = 1;
+            }
+        });
+    }
+    let refuse: (error: Error) => void = () => undefined;
+    const refused = new Promise<never>((_, reject) => { refuse = reject; });
+    refused.catch(() => undefined);
+    currentRun = (error) => {
+        // The RunError itself, not a wrapper of it ("error serializing property ..."), when both arrive.
+        const settle = (): void => {
+            reportedRefusals.add(error.message.replace(/^(error serializing property "[^"]*": )+/, ""));
+            refuse(error);
+        };
+        if (pulumi.RunError.isInstance(error)) {
+            settle();
+        } else {
+            setImmediate(settle);
+        }
+    };
+    return { refused, stop: () => { currentRun = undefined; } };
+}
+
+async function evaluate(options: ProgramRunOptions, mocks: RecordingMocks, refused: Promise<never>): Promise<ProgramRun> {
     const previousClock = process.env[CLOCK_OVERRIDE_VARIABLE];
     if (options.now !== undefined) {
         process.env[CLOCK_OVERRIDE_VARIABLE] = options.now.toISOString();
@@ -85,12 +141,12 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
     try {
         for (const [name, value] of Object.entries(program)) {
             const output = pulumi.output(value);
-            outputs[name] = await resolve(output);
+            outputs[name] = await Promise.race([resolve(output), refused]);
             if (await pulumi.isSecret(output)) {
                 secretOutputs.push(name);
             }
         }
-        await waitForRegistrations();
+        await Promise.race([waitForRegistrations(), refused]);
     } catch (err) {
         // A resource failed to register (a simulated engine refused it): the run fails as `pulumi up` would,
         // after the registrations still in flight have settled.

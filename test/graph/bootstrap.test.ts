@@ -121,6 +121,10 @@ describe("deployer bootstrap", () => {
         assert.match(run.stdout, new RegExp(`^ARM_TENANT_ID=${emulator.tenantId}$`, "m"));
         assert.match(run.stdout, /^ARM_USE_OIDC=true$/m);
         assert.ok(!run.stdout.includes(admin.clientSecret) && !run.stderr.includes(admin.clientSecret));
+        const sp = emulator.directory.findServicePrincipalByAppId(app.appId);
+        assert.ok(sp !== undefined);
+        // No stack "production" in this checkout: the index is left for the user to fill in.
+        assert.match(run.stdout, new RegExp(`^pulumi config set --stack production --path 'nocobase-entra-mail:owners\\[<number of owners already listed>\\]' ${sp.id}$`, "m"));
         const usage = await runScript("bootstrap-deployer.ts", ["--environment", "production"], emulator.environmentFor(admin));
         assert.equal(usage.code, 2);
         assert.match(usage.stderr, /--repository needs <owner>\/<repo>/);

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { checkEnvironments, type DoctorOptions, type DoctorServices } from "../../src/doctor/check-environments";
 import type { EnvironmentReport } from "../../src/doctor/findings";
 import { probeSecret } from "../../src/doctor/secret-probe";
-import { MAIL_DELEGATED_SCOPES } from "../../src/microsoft-graph";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
 import { runScript } from "./emulator/child-process";
 import { emulatorEndpoints, emulatorGraphClient } from "./emulator/clients";
 import type { SeedEnvironmentOptions, SeededStackOutputs } from "./emulator/directory";
@@ -70,6 +70,34 @@ describe("doctor", () => {
         const [report] = await check([env]);
         assert.equal(report.outcome, "healthy");
         assert.deepEqual(report.findings, []);
+    });
+
+    it("reports a configured owner (the CI deployer) that no longer owns the application", async () => {
+        const person = emulator.directory.newUser("Pat Person");
+        const deployerId = emulator.directory.seedCaller("ci deployer of owned").servicePrincipalId;
+        const codes = await codesAfter({}, (env) => {
+            Object.assign(env, { owners: [person.id, deployerId] });
+            emulator.directory.owners.set(env.applicationObjectId, [person.id]);
+        });
+        assert.deepEqual(codes, ["owner-missing"]);
+        const env = emulator.directory.seedEnvironment({ environment: "owned" });
+        Object.assign(env, { owners: [person.id, deployerId] });
+        emulator.directory.owners.set(env.applicationObjectId, [person.id, deployerId]);
+        const [healthy] = await check([env]);
+        assert.deepEqual(healthy.findings, []);
+        emulator.directory.owners.set(env.applicationObjectId, []);
+        const [report] = await check([env]);
+        const fix = report.findings.find((f) => f.code === "owner-missing")?.fix ?? "";
+        assert.match(fix, new RegExp(`az ad app owner add --id ${env.clientId} --owner-object-id ${person.id}; az ad app owner add`));
+    });
+
+    it("expects the permissions a stack keeps for an adopted registration", async () => {
+        const kept = `${MICROSOFT_GRAPH_APP_ID}/Scope/570282fd-fa5c-430d-a7fd-fc8dc98a9dca`;
+        const addMailRead = (env: SeededStackOutputs) => {
+            app(env).requiredResourceAccess[0].resourceAccess.push({ id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", type: "Scope" });
+        };
+        assert.deepEqual(await codesAfter({}, addMailRead), ["delegated-permission-extra"]);
+        assert.deepEqual(await codesAfter({}, (env) => { addMailRead(env); Object.assign(env, { additionalPermissions: [kept] }); }), []);
     });
 
     it("reports a deleted registration", async () => {

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
 import { ProgramFailure, ProgramRun, runProgram } from "../../src/offline/program-runner";
+import { runInChild } from "./program-in-child";
 import { DYNAMIC_RESOURCE_PREFIX, MOCK_DEPLOYER, MOCK_GRAPH_SERVICE_PRINCIPAL_ID, Registration } from "../../src/offline/recording-mocks";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -92,10 +93,10 @@ describe("program: registration for the default audience", () => {
         assert.match(secretValue, /^mock-client-secret-/);
         assert.deepEqual(result.secretOutputs, ["clientSecret"]);
         assert.deepEqual(Object.keys(result.outputs).sort(), [
-            "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt", "clientSecretKeyId",
-            "displayName", "environment", "nextRotationAt", "nextRotationReplacesSlot", "nocobaseApiUrl", "nocobaseClientIdVariable",
-            "nocobaseClientSecretVariable", "nocobaseSubApp", "redirectUris", "secretRotation", "servicePrincipalObjectId",
-            "signInAudience", "tenantId",
+            "additionalPermissions", "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt",
+            "clientSecretKeyId", "displayName", "environment", "nextRotationAt", "nextRotationReplacesSlot", "nocobaseApiUrl",
+            "nocobaseClientIdVariable", "nocobaseClientSecretVariable", "nocobaseSubApp", "owners", "redirectUris", "secretRotation",
+            "servicePrincipalObjectId", "signInAudience", "tenantId",
         ]);
         assert.equal(result.outputs.tenantId, MOCK_DEPLOYER.tenantId);
         assert.equal(result.outputs.clientSecretExpiresAt, "2027-05-02T00:00:00Z");
@@ -215,16 +216,12 @@ describe("program: secret rotation", () => {
         assert.equal((second.outputs.secretRotation as { nocobaseSlot: string }).nocobaseSlot, "b");
     });
 
-    it("refuses to guess when the recorded rotation state is unreadable, before any secret is declared", async () => {
-        try {
-            await run(config, { previousOutputs: { secretRotation: { nocobaseSlot: "z", slots: {} } } });
-            assert.fail("the program accepted an unreadable record");
-        } catch (err) {
-            assert.ok(err instanceof ProgramFailure);
-            assert.ok(pulumi.RunError.isInstance(err.error));
-            assert.match(err.error.message, /Cannot tell which client secret NocoBase holds[\s\S]*Fix: /);
-            assert.ok(!err.registrations.some((r) => r.type === PASSWORD));
-        }
+    it("refuses to guess when the recorded rotation state is unreadable, before any secret is declared", () => {
+        const outcome = runInChild({ stack: "dev", config, now: NOW, previousOutputs: { secretRotation: { nocobaseSlot: "z", slots: {} } } });
+        assert.equal(outcome.ok, false);
+        assert.equal(outcome.runError, true, "a configuration mistake, printed without a stack trace");
+        assert.match(outcome.message ?? "", /Cannot tell which client secret NocoBase holds[\s\S]*Fix: /);
+        assert.deepEqual(outcome.registrations, [NOCOBASE_MAIL, STACK_REFERENCE]);
     });
 });
 

@@ -55,7 +55,7 @@ describe("settings defaults", () => {
         for (const [key, value] of Object.entries(DEFAULTS)) {
             assert.deepEqual(project.config[key]?.default, value, `Pulumi.yaml default of ${key}`);
         }
-        for (const key of ["nocobaseSubApp", "displayName", "adoptApplicationObjectId", "nocobaseApiUrl"]) {
+        for (const key of ["nocobaseSubApp", "displayName", "adoptApplicationObjectId", "nocobaseApiUrl", "adoptAdminConsentGrantId"]) {
             assert.equal(project.config[key]?.default, "", `Pulumi.yaml default of ${key} means unset`);
         }
         assert.equal(project.config.nocobaseUrl.default, undefined, "nocobaseUrl is required");
@@ -67,6 +67,7 @@ describe("settings defaults", () => {
         const expectedTypes: Record<string, string> = {
             extraNocobaseUrls: "array", owners: "array", secretRotationDays: "integer", secretLifetimeDays: "integer",
             secretGeneration: "integer", grantAdminConsent: "boolean",
+            additionalWebRedirectUris: "array", spaRedirectUris: "array", publicClientRedirectUris: "array", additionalPermissions: "array",
         };
         assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
         for (const key of CONFIG_KEYS) {
@@ -181,5 +182,50 @@ describe("settings refusals", () => {
         const message = formatProblems(found);
         assert.match(message, /^Stack configuration has 3 problems; nothing was created or changed/);
         assert.equal((message.match(/Fix: /g) ?? []).length, 3);
+    });
+});
+
+describe("settings an adopted registration keeps", () => {
+    it("reads kept redirect URIs and permissions, without repeating NocoBase's callback", () => {
+        const s = valid({
+            additionalWebRedirectUris: JSON.stringify(["https://crm.example.com/admin/settings/mail/oauth2", "https://reports.example.com/cb"]),
+            spaRedirectUris: JSON.stringify(["https://spa.example.com/auth", "https://spa.example.com/auth"]),
+            publicClientRedirectUris: JSON.stringify(["msal1234://auth"]),
+            additionalPermissions: JSON.stringify(["00000003-0000-0000-c000-000000000000/Scope/570282FD-fa5c-430d-a7fd-fc8dc98a9dca"]),
+            grantAdminConsent: "true",
+            adoptAdminConsentGrantId: "abc_DEF-123",
+        });
+        assert.deepEqual(s.additionalWebRedirectUris, ["https://reports.example.com/cb"]);
+        assert.deepEqual(s.spaRedirectUris, ["https://spa.example.com/auth"]);
+        assert.deepEqual(s.publicClientRedirectUris, ["msal1234://auth"]);
+        assert.deepEqual(s.additionalPermissions, [{ resourceAppId: "00000003-0000-0000-c000-000000000000", type: "Scope", id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca" }]);
+        assert.equal(s.adoptAdminConsentGrantId, "abc_DEF-123");
+    });
+
+    it("refuses an SPA redirect URI over http, with the path to fix", () => {
+        const p = onlyProblem({ spaRedirectUris: JSON.stringify(["http://spa.example.com/auth"]) });
+        assert.equal(p.key, "spaRedirectUris");
+        assert.match(p.problem, /entry 0 is "http:\/\/spa.example.com\/auth", which must use https/);
+        assert.match(p.fix, /pulumi config set --path 'nocobase-entra-mail:spaRedirectUris\[0\]'/);
+    });
+
+    it("refuses a permission not in <resource>/<Scope|Role>/<id> form", () => {
+        const p = onlyProblem({ additionalPermissions: JSON.stringify(["Mail.Read"]) });
+        assert.equal(p.key, "additionalPermissions");
+        assert.match(p.problem, /entry 0 "Mail.Read" is not <resource app ID>\/<Scope\|Role>\/<permission ID>/);
+    });
+
+    it("refuses more redirect URIs than Microsoft allows across platforms", () => {
+        const many = Array.from({ length: 100 }, (_, i) => `https://spa${i}.example.com/auth`);
+        const p = onlyProblem({ spaRedirectUris: JSON.stringify(many) });
+        assert.equal(p.key, "additionalWebRedirectUris");
+        assert.match(p.problem, /gives 101 redirect URIs; Microsoft allows at most 100 in all/);
+    });
+
+    it("refuses a grant to import when the stack grants no admin consent", () => {
+        const p = onlyProblem({ adoptAdminConsentGrantId: "abc" });
+        assert.equal(p.key, "adoptAdminConsentGrantId");
+        assert.match(p.fix, /^pulumi config rm nocobase-entra-mail:adoptAdminConsentGrantId/);
+        assert.equal(onlyProblem({ adoptAdminConsentGrantId: "a b", grantAdminConsent: "true" }).problem, 'is "a b", not an oauth2PermissionGrant ID');
     });
 });

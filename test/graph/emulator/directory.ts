@@ -28,14 +28,24 @@ export interface FederatedIdentityCredential {
     description: string | null;
 }
 
+export interface ApiSettings {
+    requestedAccessTokenVersion: number | null;
+    oauth2PermissionScopes?: Array<{ id: string; value: string; isEnabled: boolean }>;
+    knownClientApplications?: string[];
+    preAuthorizedApplications?: Array<{ appId: string; delegatedPermissionIds: string[] }>;
+}
+
 export interface Application {
     id: string;
     appId: string;
     displayName: string;
     uniqueName: string | null;
     signInAudience: string;
-    api: { requestedAccessTokenVersion: number | null };
+    api: ApiSettings;
     web: { redirectUris: string[] };
+    spa: { redirectUris: string[] };
+    publicClient: { redirectUris: string[] };
+    identifierUris: string[];
     requiredResourceAccess: RequiredResourceAccess[];
     passwordCredentials: PasswordCredential[];
     federatedIdentityCredentials: FederatedIdentityCredential[];
@@ -70,6 +80,12 @@ export interface OAuth2PermissionGrant {
     scope: string;
 }
 
+export interface DirectoryUser {
+    id: string;
+    displayName: string;
+    userPrincipalName: string;
+}
+
 /** Microsoft Graph's application roles this project grants (published IDs, see src/bootstrap). */
 export const GRAPH_APP_ROLES: readonly AppRole[] = [
     { id: "18a4783c-866b-4cc7-a460-3d5e5662c884", value: "Application.ReadWrite.OwnedBy", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage apps that this app creates or owns" },
@@ -77,6 +93,9 @@ export const GRAPH_APP_ROLES: readonly AppRole[] = [
     { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", value: "Application.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read and write all applications" },
     { id: "8e8e4742-1d95-4f68-9d56-6ee75648c72a", value: "DelegatedPermissionGrant.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage all delegated permission grants" },
 ];
+
+/** A Graph delegated permission beyond the five mail scopes (published ID), for registrations made by hand. */
+export const MAIL_READ_SCOPE = { id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", name: "Mail.Read" } as const;
 
 const PERSONAL_AUDIENCES = new Set(["AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"]);
 
@@ -132,6 +151,10 @@ export class Directory {
     /** When each secret was added (ms), for the token endpoint's propagation delay. */
     readonly secretAddedAt = new Map<string, number>();
     readonly graphServicePrincipal: ServicePrincipal;
+    /** People of the tenant, by object ID (owners of applications). */
+    readonly users = new Map<string, DirectoryUser>();
+    /** Owners' object IDs (users or service principals) per application object ID. */
+    readonly owners = new Map<string, string[]>();
 
     constructor(readonly tenantId: string) {
         this.graphServicePrincipal = {
@@ -139,7 +162,7 @@ export class Directory {
             appId: MICROSOFT_GRAPH_APP_ID,
             displayName: "Microsoft Graph",
             appRoles: GRAPH_APP_ROLES.map((r) => ({ ...r })),
-            oauth2PermissionScopes: MAIL_DELEGATED_SCOPES.map((s) => ({ id: s.id, value: s.name, type: "User", isEnabled: true })),
+            oauth2PermissionScopes: [...MAIL_DELEGATED_SCOPES, MAIL_READ_SCOPE].map((s) => ({ id: s.id, value: s.name, type: "User", isEnabled: true })),
         };
         this.servicePrincipals.set(this.graphServicePrincipal.id, this.graphServicePrincipal);
     }
@@ -152,6 +175,9 @@ export class Directory {
             signInAudience: "AzureADMyOrg",
             api: { requestedAccessTokenVersion: null },
             web: { redirectUris: [] },
+            spa: { redirectUris: [] },
+            publicClient: { redirectUris: [] },
+            identifierUris: [],
             requiredResourceAccess: [],
             passwordCredentials: [],
             federatedIdentityCredentials: [],
@@ -246,6 +272,39 @@ export class Directory {
             nocobaseClientSecretVariable: "MICROSOFT_MAIL_CLIENT_SECRET",
             nocobaseApiUrl: `https://${options.environment}.nocobase.example/api`,
         };
+    }
+
+    newUser(displayName: string): DirectoryUser {
+        const id = randomUUID();
+        const user = { id, displayName, userPrincipalName: `${displayName.toLowerCase().replace(/[^a-z]+/g, ".")}@contoso.example` };
+        this.users.set(id, user);
+        return user;
+    }
+
+    /**
+     * A registration clicked together in the portal: the given settings, owners, its service principal,
+     * optionally a hand-made client secret and a tenant-wide consent grant to Microsoft Graph.
+     */
+    seedPortalRegistration(fields: Partial<Application> & { displayName: string }, extras: {
+        readonly owners: readonly string[];
+        readonly handMadeSecret?: boolean;
+        readonly grantScope?: string;
+    }): { application: Application; servicePrincipal: ServicePrincipal; secretText: string | undefined; grantId: string | undefined } {
+        const application = this.newApplication(fields);
+        this.owners.set(application.id, [...extras.owners]);
+        const servicePrincipal = this.newServicePrincipal(application);
+        const secretText = extras.handMadeSecret
+            ? this.addPassword(application, "made in the portal", new Date(Date.now() + 300 * 86400_000), Date.now() - 86400_000).secretText
+            : undefined;
+        let grantId: string | undefined;
+        if (extras.grantScope !== undefined) {
+            grantId = randomBytes(24).toString("base64url");
+            this.oauth2PermissionGrants.push({
+                id: grantId, clientId: servicePrincipal.id, consentType: "AllPrincipals", principalId: null,
+                resourceId: this.graphServicePrincipal.id, scope: extras.grantScope,
+            });
+        }
+        return { application, servicePrincipal, secretText, grantId };
     }
 
     application(id: string): Application {

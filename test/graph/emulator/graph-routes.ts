@@ -53,7 +53,8 @@ function select<T extends object>(item: T, selectParam: string | null): Partial<
     if (!selectParam) {
         return item;
     }
-    const fields = new Set(["id", ...selectParam.split(",").map((f) => f.trim())]);
+    // Graph keeps the type annotation of derived types (owners are users or service principals) under $select.
+    const fields = new Set(["id", "@odata.type", ...selectParam.split(",").map((f) => f.trim())]);
     return Object.fromEntries(Object.entries(item).filter(([k]) => fields.has(k))) as Partial<T>;
 }
 
@@ -93,6 +94,10 @@ function applyApplicationPatch(ex: Exchange, app: Application, body: Record<stri
     app.signInAudience = audience;
     app.api = api;
     if (body.web && typeof body.web === "object") app.web = { ...app.web, ...(body.web as Partial<Application["web"]>) };
+    if (body.spa && typeof body.spa === "object") app.spa = { ...app.spa, ...(body.spa as Partial<Application["spa"]>) };
+    if (body.publicClient && typeof body.publicClient === "object") {
+        app.publicClient = { ...app.publicClient, ...(body.publicClient as Partial<Application["publicClient"]>) };
+    }
     // Replaced whole, never merged: a PATCH with one resource drops the others.
     if (Array.isArray(body.requiredResourceAccess)) app.requiredResourceAccess = body.requiredResourceAccess as Application["requiredResourceAccess"];
     return true;
@@ -180,7 +185,18 @@ function applications(ex: Exchange, ctx: GraphContext, rest: string): void {
         return sendNoContent(ex);
     }
     if (sub === "/federatedIdentityCredentials") return federatedCredentials(ex, ctx, app);
+    if (sub === "/owners" && ex.method === "GET") return listResponse(ex, ctx, "directoryObjects", ownersOf(ctx, app));
     sendGraphError(ex, 405, "Request_BadRequest", `The method ${ex.method} is not allowed on ${sub || "this resource"}.`);
+}
+
+/** An application's owners as directory objects, typed by `@odata.type` as Graph returns them. */
+function ownersOf(ctx: GraphContext, app: Application): Array<Record<string, string>> {
+    return (ctx.directory.owners.get(app.id) ?? []).flatMap((id): Array<Record<string, string>> => {
+        const user = ctx.directory.users.get(id);
+        if (user) return [{ "@odata.type": "#microsoft.graph.user", ...user }];
+        const sp = ctx.directory.servicePrincipals.get(id);
+        return sp ? [{ "@odata.type": "#microsoft.graph.servicePrincipal", id: sp.id, displayName: sp.displayName, appId: sp.appId }] : [];
+    });
 }
 
 function addPassword(ex: Exchange, ctx: GraphContext, app: Application): void {

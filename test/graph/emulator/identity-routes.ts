@@ -97,7 +97,14 @@ export function tokenEndpoint(ex: Exchange, tenant: string, directory: Directory
         tokenError(ex, 400, "invalid_client", 7000229, `The client application ${clientId} is missing service principal in the tenant ${tenant}.`);
         return;
     }
-    const accessToken = `emu.${randomBytes(32).toString("base64url")}`;
+    // Shaped like Entra's access tokens (header.claims.signature) so callers can read `oid` and `roles`;
+    // unsigned, as nothing here verifies it, and marked "emu" where the header would be.
+    const caller = directory.findServicePrincipalByAppId(clientId);
+    const roles = directory.appRoleAssignments.filter((a) => a.principalId === caller?.id)
+        .map((a) => directory.graphServicePrincipal.appRoles.find((r) => r.id === a.appRoleId)?.value)
+        .filter((v): v is string => v !== undefined);
+    const claims = { aud: "https://graph.microsoft.com", tid: tenant, appid: clientId, oid: caller?.id, idtyp: "app", roles };
+    const accessToken = `emu.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${randomBytes(32).toString("base64url")}`;
     tokens.set(accessToken, { appId: clientId, tenantId: tenant, expiresAt: now + 3599_000 });
     sendJson(ex, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
 }

@@ -1,0 +1,49 @@
+// Adoption preflight: `npm run adopt -- --stack <name> --object-id <GUID> [--write] [--json]`. See ADOPT_USAGE.
+import { ADOPT_USAGE, parseAdoptArguments, type AdoptArguments } from "../src/adoption/adopt-arguments";
+import { runPreflight } from "../src/adoption/adoption-preflight";
+import { identityFromAccessToken } from "../src/adoption/deployer-identity";
+import { createDefaultCredential } from "../src/microsoft/credentials";
+import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
+import { GraphClient } from "../src/microsoft/graph-client";
+import { identityFailure } from "../src/microsoft/identity-errors";
+
+async function main(): Promise<number> {
+    let args: AdoptArguments;
+    let endpoints: MicrosoftEndpoints;
+    try {
+        args = parseAdoptArguments(process.argv.slice(2));
+        if (args.help) {
+            process.stdout.write(ADOPT_USAGE);
+            return 0;
+        }
+        endpoints = resolveMicrosoftEndpoints();
+    } catch (err) {
+        process.stderr.write(`adopt: ${(err as Error).message}\n\n${ADOPT_USAGE}`);
+        return 2;
+    }
+    const credential = createDefaultCredential(endpoints, process.env.AZURE_TENANT_ID);
+    const timeoutMs = args.timeoutSeconds * 1000;
+    const outcome = await runPreflight(args, {
+        graph: new GraphClient({ credential, endpoints, timeoutMs }),
+        async signedInIdentity() {
+            try {
+                const token = await credential.getToken(endpoints.graphScope, { abortSignal: AbortSignal.timeout(timeoutMs) });
+                return token ? identityFromAccessToken(token.token) : undefined;
+            } catch (err) {
+                throw identityFailure(err, "get a Microsoft Graph token to learn who deploys");
+            }
+        },
+    });
+    process.stdout.write(outcome.output);
+    if (outcome.error !== undefined) {
+        process.stderr.write(`adopt: ${outcome.error}\n`);
+    }
+    return outcome.exitCode;
+}
+
+main().then((code) => {
+    process.exitCode = code;
+}, (err: unknown) => {
+    process.stderr.write(`adopt: unexpected failure: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+});

@@ -1,0 +1,126 @@
+// Pure rules of adoption: the kept permissions' form and order, redirect URI rules per platform, the
+// identity read from an access token, the refusal of a changed adopted ID, the bootstrap's owner lines,
+// and the adopt command's arguments.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseAdoptArguments } from "../../src/adoption/adopt-arguments";
+import { adoptionChangeProblem } from "../../src/adoption/adoption-change";
+import { identityFromAccessToken } from "../../src/adoption/deployer-identity";
+import { formatApiPermission, parseApiPermission, redirectUriProblem, requiredResourceAccesses } from "../../src/adoption/kept-settings";
+import { stackOwnerLines } from "../../src/bootstrap/stack-owners";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
+
+const MAIL_READ = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
+const OTHER_API = "00000002-0000-0ff1-ce00-000000000000";
+
+function token(claims: Record<string, unknown>): string {
+    return `header.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.signature`;
+}
+
+describe("kept permissions", () => {
+    it("round-trips <resource>/<type>/<id>, lower-casing the GUIDs", () => {
+        const parsed = parseApiPermission(`${OTHER_API}/Role/ABCDEF01-0000-4000-8000-000000000000`);
+        assert.deepEqual(parsed, { resourceAppId: OTHER_API, type: "Role", id: "abcdef01-0000-4000-8000-000000000000" });
+        assert.equal(formatApiPermission(parsed), `${OTHER_API}/Role/abcdef01-0000-4000-8000-000000000000`);
+    });
+
+    it("refuses anything else", () => {
+        for (const bad of ["Mail.Read", `${OTHER_API}/Delegated/${MAIL_READ}`, `${OTHER_API}/Scope`, `${OTHER_API}/Scope/${MAIL_READ}/x`]) {
+            assert.equal(typeof parseApiPermission(bad), "string", bad);
+        }
+    });
+
+    it("puts the five mail scopes first in their order, appends kept ones per API, and drops duplicates", () => {
+        const graphMail = { resourceAppId: MICROSOFT_GRAPH_APP_ID, type: "Scope" as const, id: MAIL_DELEGATED_SCOPES[0].id };
+        const mailRead = { resourceAppId: MICROSOFT_GRAPH_APP_ID, type: "Scope" as const, id: MAIL_READ };
+        const other = { resourceAppId: OTHER_API, type: "Scope" as const, id: MAIL_READ };
+        const lists = requiredResourceAccesses([other, graphMail, mailRead, mailRead]);
+        assert.deepEqual(lists.map((l) => l.resourceAppId), [MICROSOFT_GRAPH_APP_ID, OTHER_API]);
+        assert.deepEqual(lists[0].resourceAccesses.map((a) => a.id), [...MAIL_DELEGATED_SCOPES.map((s) => s.id), MAIL_READ]);
+    });
+});
+
+describe("redirect URIs per platform", () => {
+    it("accepts https everywhere, http only for localhost, custom schemes only for public clients", () => {
+        assert.equal(redirectUriProblem("spa", "https://spa.example.com/auth"), undefined);
+        assert.equal(redirectUriProblem("web", "http://localhost:3000/cb"), undefined);
+        assert.equal(redirectUriProblem("publicClient", "msal1234://auth"), undefined);
+        assert.match(redirectUriProblem("spa", "http://spa.example.com/auth") ?? "", /https/);
+        assert.match(redirectUriProblem("web", "msal1234://auth") ?? "", /https/);
+        assert.match(redirectUriProblem("publicClient", "https://*.example.com") ?? "", /wildcard/);
+        assert.match(redirectUriProblem("spa", `https://example.com/${"a".repeat(260)}`) ?? "", /at most 256/);
+    });
+});
+
+describe("deploying identity from the access token", () => {
+    it("reads an application's object ID and Application.ReadWrite.All", () => {
+        assert.deepEqual(identityFromAccessToken(token({ oid: "AAAA", idtyp: "app", roles: ["Application.ReadWrite.All"] })),
+            { objectId: "aaaa", kind: "application", updatesAnyApplication: "Application.ReadWrite.All" });
+        assert.equal(identityFromAccessToken(token({ oid: "a", idtyp: "app", roles: ["Application.ReadWrite.OwnedBy"] }))?.updatesAnyApplication, undefined);
+    });
+
+    it("reads a person's directory roles", () => {
+        const admin = identityFromAccessToken(token({ oid: "b", idtyp: "user", scp: "User.Read", wids: ["158c047a-c907-4556-b7ef-446551a6b5f7"] }));
+        assert.deepEqual(admin, { objectId: "b", kind: "person", updatesAnyApplication: "Cloud Application Administrator" });
+        const developer = identityFromAccessToken(token({ oid: "c", scp: "User.Read", wids: ["cf1c38e5-3621-4004-a7cb-879624dced7c"] }));
+        assert.equal(developer?.updatesAnyApplication, undefined);
+    });
+
+    it("knows nothing from an opaque token or one without oid", () => {
+        assert.equal(identityFromAccessToken("opaque"), undefined);
+        assert.equal(identityFromAccessToken(token({ idtyp: "app" })), undefined);
+        assert.equal(identityFromAccessToken("a.%%%.c"), undefined);
+    });
+});
+
+describe("changing the adopted registration", () => {
+    const managed = "9a8b7c6d-1111-4222-8333-444455556666";
+
+    it("accepts a new stack, the same ID in any case, and a removed setting", () => {
+        assert.equal(adoptionChangeProblem(undefined, managed), undefined);
+        assert.equal(adoptionChangeProblem("", managed), undefined);
+        assert.equal(adoptionChangeProblem(managed, managed.toUpperCase()), undefined);
+        assert.equal(adoptionChangeProblem(managed, undefined), undefined);
+    });
+
+    it("refuses another ID with both ways out", () => {
+        const problem = adoptionChangeProblem(managed, "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd") ?? "";
+        assert.match(problem, /already manages application 9a8b7c6d-/);
+        assert.match(problem, /Fix: pulumi config rm nocobase-entra-mail:adoptApplicationObjectId/);
+        assert.match(problem, /pulumi config set nocobase-entra-mail:adoptApplicationObjectId 9a8b7c6d-1111-4222-8333-444455556666/);
+    });
+});
+
+describe("bootstrap's owner lines", () => {
+    it("appends the deployer to each stack's owners, or says it is there", () => {
+        const owners: Record<string, string[]> = { staging: [], prod: ["x", "y"], done: ["DEPLOYER"] };
+        assert.deepEqual(stackOwnerLines(["staging", "prod", "done", "elsewhere"], "deployer", (s) => owners[s]), [
+            "pulumi config set --stack staging --path 'nocobase-entra-mail:owners[0]' deployer",
+            "pulumi config set --stack prod --path 'nocobase-entra-mail:owners[2]' deployer",
+            "# stack done: the deployer is already in nocobase-entra-mail:owners",
+            "pulumi config set --stack elsewhere --path 'nocobase-entra-mail:owners[<number of owners already listed>]' deployer",
+        ]);
+    });
+});
+
+describe("adopt arguments", () => {
+    const id = "9a8b7c6d-1111-4222-8333-444455556666";
+
+    it("parses the options with their defaults", () => {
+        const args = parseAdoptArguments(["--stack", "prod", "--object-id", id.toUpperCase(), "--write", "--keep", "spa,permissions"]);
+        assert.equal(args.objectId, id);
+        assert.deepEqual([...args.keep].sort(), ["permissions", "spa"]);
+        assert.equal(args.timeoutSeconds, 30);
+        assert.deepEqual([...parseAdoptArguments(["--stack", "p", "--object-id", id]).keep].sort(), ["permissions", "public-client", "spa", "web"]);
+        assert.equal(parseAdoptArguments(["--stack", "p", "--object-id", id, "--write", "--keep", "none"]).keep.size, 0);
+    });
+
+    it("refuses missing or malformed values", () => {
+        assert.throws(() => parseAdoptArguments(["--object-id", id]), /--stack is required/);
+        assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", "app-name"]), /Object ID \(a GUID\), got "app-name"/);
+        assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--keep", "spa"]), /only with --write/);
+        assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--write", "--keep", "api"]), /unknown "api"/);
+        assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--deployer", "me"]), /--deployer needs an object ID/);
+        assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--bogus"]), /Unknown option '--bogus'/);
+    });
+});
