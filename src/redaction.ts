@@ -34,22 +34,25 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
     [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
     // JSON Web Tokens (NocoBase API keys are JWTs).
     [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
-    // name=value and "name": "value" pairs whose name says credential.
-    [/\b([\w-]*(?:secret|password|passwd|pwd|token|api[_-]?key|apikey|signature|credential|assertion|authorization)[\w-]*)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^\s"'&,;}]+/gi,
+    // name=value, name: value and "name": "value" whose name says credential.
+    [/\b([\w-]*(?:secret|password|passwd|pwd|token|api[_-]?key|apikey|signature|credential|assertion|authorization)[\w-]*)(\s*[:=]\s*|["']\s*:\s*["'])(?!(?:bearer|basic)\s)[^\s"'&,;}]+/gi,
         `$1$2${REDACTED}`],
     // Every value of a URL query: query strings carry keys more often than anything a reader needs.
     [/([?&][^=&#\s"']+=)[^&#\s"']+/g, `$1${REDACTED}`],
 ];
 
-/** Opaque strings of 20+ characters mixing letters and digits: the shape of keys and client secrets. */
-const OPAQUE_TOKEN = /[A-Za-z0-9_~.+/=-]{20,}/g;
+/**
+ * Opaque strings of 20+ characters mixing letters and digits: the shape of keys and client secrets. Path
+ * segments are judged one by one, so a long URL is not mistaken for a key.
+ */
+const OPAQUE_TOKEN = /[A-Za-z0-9_~.+=-]{20,}/g;
 
 function looksLikeCredential(token: string): boolean {
     if (GUID.test(token) || token.includes("..")) {
         return false;
     }
-    // Host names and paths are words joined by dots, dashes or slashes; keys are not.
-    const longestRun = Math.max(...token.split(/[./-]/).map((part) => part.length));
+    // Host names are words joined by dots or dashes; keys are not.
+    const longestRun = Math.max(...token.split(/[.-]/).map((part) => part.length));
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(token)).length;
     return longestRun >= 16 && (classes === 3 || (classes === 2 && /[0-9]/.test(token) && longestRun >= 24));
 }

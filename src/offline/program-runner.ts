@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOCK_OVERRIDE_VARIABLE } from "../stack-config";
+import { setOfflineInstant } from "../stack-config";
 import { CONFIG_NAMESPACE } from "../settings";
 import { InvokeRecord, RecordingMocks, Registration } from "./recording-mocks";
 
@@ -52,10 +52,7 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
         (options.secretKeys ?? []).map(namespaced),
     );
 
-    const previousClock = process.env[CLOCK_OVERRIDE_VARIABLE];
-    if (options.now !== undefined) {
-        process.env[CLOCK_OVERRIDE_VARIABLE] = options.now.toISOString();
-    }
+    setOfflineInstant(options.now);
     let program: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(PROGRAM)];
@@ -65,11 +62,7 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
     } catch (err) {
         throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
     } finally {
-        if (previousClock === undefined) {
-            delete process.env[CLOCK_OVERRIDE_VARIABLE];
-        } else {
-            process.env[CLOCK_OVERRIDE_VARIABLE] = previousClock;
-        }
+        setOfflineInstant(undefined);
     }
 
     const outputs: Record<string, unknown> = {};
