@@ -76,6 +76,8 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
     try {
         parsed = JSON.parse(json);
     } catch (err) {
+        // No `cause`: the parser's error quotes the input, possibly the secret, and must not travel with ours.
+        // eslint-disable-next-line preserve-caught-error
         throw new Error(`${source}: not valid JSON${syntaxErrorLocation(err)}. ${PRODUCE_OUTPUTS}`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {

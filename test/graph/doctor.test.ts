@@ -13,7 +13,8 @@ import type { EnvironmentReport } from "../../src/doctor/findings";
 import { probeSecret } from "../../src/doctor/secret-probe";
 import { MAIL_DELEGATED_SCOPES } from "../../src/microsoft-graph";
 import { runScript } from "./emulator/child-process";
-import { emulatorEndpoints, emulatorGraphClient } from "./emulator/clients";
+import { signInTo } from "../../src/microsoft/credentials";
+import { emulatorCredential, emulatorEndpoints, emulatorGraphClient } from "./emulator/clients";
 import type { SeedEnvironmentOptions, SeededStackOutputs } from "./emulator/directory";
 import { startEmulator, type Emulator } from "./emulator/emulator";
 
@@ -42,6 +43,7 @@ describe("doctor", () => {
 
     function services(overrides: Partial<DoctorServices> = {}, sleepMs = 10): DoctorServices {
         return {
+            signIn: (tenantId) => signInTo(emulatorCredential(emulator, caller), emulatorEndpoints(emulator), tenantId, 5000),
             graphFor: (tenantId) => emulatorGraphClient(emulator, caller,
                 { tenantId, sleep: () => new Promise((resolve) => setTimeout(resolve, sleepMs)) }),
             probe: (expected) => probeSecret(expected, emulatorEndpoints(emulator), 5000),
