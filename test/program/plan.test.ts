@@ -55,10 +55,19 @@ describe("offline plan", () => {
         assert.equal(code, 1);
         assert.equal(stdout, "");
         assert.match(stderr, /configuration error/);
-        assert.match(stderr, /nocobase-entra-mail:nocobaseUrl "http:\/\/crm\.example\.com\/\?x=1" uses http/);
+        assert.match(stderr, /nocobase-entra-mail:nocobaseUrl "http:\/\/crm\.example\.com\/\?x=\[redacted\]" uses http/);
         assert.match(stderr, /nocobase-entra-mail:secretLifetimeDays is 30, not above secretRotationDays \(90\)/);
         assert.ok(!stderr.includes("v1:AAAABBBBCCCC"));
         assert.ok(!/\n\s+at /.test(stderr), "no stack trace");
+    });
+
+    it("prints its usage with --help, exit 0, and refuses an unknown option with it, exit 2", () => {
+        const help = plan("--help");
+        assert.equal(help.code, 0, help.stderr);
+        assert.match(help.stdout, /^Usage: npm run plan -- --stack <name>/);
+        const unknown = plan("--stak", "dev");
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /Unknown option '--stak'[\s\S]*Usage: npm run plan/);
     });
 
     it("names the known stacks when the stack file is missing, exit 2", () => {
