@@ -85,8 +85,8 @@ export async function needingPermission<T>(call: Promise<T>, permission: string)
         if (err instanceof MicrosoftServiceError && err.details.service === "Microsoft Graph" && err.details.status === 403) {
             throw new MicrosoftServiceError({
                 ...err.details,
-                fix: `grant the identity this command signs in with the Microsoft Graph permission ${permission} ` +
-                    "(an administrator consents to application permissions), then run again",
+                fix: `grant the identity this command signs in with the Microsoft Graph permission ${permission}, ` +
+                    "with an administrator's consent, then run again",
             });
         }
         throw err;
