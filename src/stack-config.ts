@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { API_TOKEN_ENV } from "./nocobase/variables-provider";
+import { quoteForeign } from "./redaction";
 import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE, formatProblems, RawSettings, Settings, validateSettings } from "./settings";
 
 /** Environment variable that fixes "now" for the rotation schedule (rehearsing a rotation with the real CLI). */
@@ -72,7 +73,7 @@ export function currentInstant(env: NodeJS.ProcessEnv = process.env): Date {
     }
     const instant = new Date(fixed);
     if (Number.isNaN(instant.getTime())) {
-        throw new pulumi.RunError(`${CLOCK_OVERRIDE_VARIABLE} is ${JSON.stringify(fixed.slice(0, 40))}, not a date. ` +
+        throw new pulumi.RunError(`${CLOCK_OVERRIDE_VARIABLE} is ${quoteForeign(fixed, { maxLength: 40 })}, not a date. ` +
             `Fix: unset it, or give an ISO 8601 instant such as 2027-01-31T12:00:00Z.`);
     }
     void pulumi.log.warn(`${CLOCK_OVERRIDE_VARIABLE} is set: the secret's rotation is computed as of ${instant.toISOString()}, ` +

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { resolveMicrosoftEndpoints } from "../../src/microsoft/endpoints";
 import { identityFailure } from "../../src/microsoft/identity-errors";
 import { MicrosoftServiceError } from "../../src/microsoft/service-error";
 
@@ -62,5 +63,14 @@ describe("Microsoft failures as messages", () => {
             { name: "AuthenticationRequiredError", cause: { errorNo: 700016, status: 400 } });
         assert.match(identityFailure(notInTenant, "sign in").details.fix, /not registered in this tenant.*az login --tenant/);
         assert.doesNotMatch(identityFailure(notInTenant, "sign in").details.fix, /pulumi up/);
+    });
+
+    it("refuses a bad endpoint override without repeating a password in it", () => {
+        for (const env of [{ AZURE_AUTHORITY_HOST: "http://proxy-user:hunter2-pw@login.example.com" }, { GRAPH_BASE_URL: "ftp://svc:hunter2-pw@graph.example.com" }]) {
+            assert.throws(() => resolveMicrosoftEndpoints(env), (err: Error) => {
+                assert.ok(!err.message.includes("hunter2"), err.message);
+                return true;
+            });
+        }
     });
 });
