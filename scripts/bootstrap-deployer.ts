@@ -3,11 +3,13 @@
  * Creates or completes the GitHub Actions deployer identity. See BOOTSTRAP_USAGE.
  */
 import { bootstrapDeployer, renderBootstrapResult } from "../src/bootstrap/bootstrap-deployer";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../src/command-line";
 import { BOOTSTRAP_USAGE, parseBootstrapArguments, type BootstrapArguments } from "../src/bootstrap/deployer-permissions";
 import { createDefaultCredential } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
 import { MicrosoftServiceError } from "../src/microsoft/service-error";
+import { redactForeignText } from "../src/redaction";
 
 async function main(): Promise<number> {
     let args: BootstrapArguments;
@@ -16,29 +18,29 @@ async function main(): Promise<number> {
         args = parseBootstrapArguments(process.argv.slice(2), process.env);
         if (args.help) {
             process.stdout.write(BOOTSTRAP_USAGE);
-            return 0;
+            return EXIT_OK;
         }
         endpoints = resolveMicrosoftEndpoints();
     } catch (err) {
         process.stderr.write(`bootstrap-deployer: ${(err as Error).message}\n\n${BOOTSTRAP_USAGE}`);
-        return 2;
+        return EXIT_USAGE;
     }
     const graph = new GraphClient({ credential: createDefaultCredential(endpoints, args.tenantId), endpoints, tenantId: args.tenantId });
     try {
         const result = await bootstrapDeployer(graph, args);
         process.stdout.write(args.json ? JSON.stringify(result, null, 2) + "\n" : renderBootstrapResult(result, args));
-        return 0;
+        return EXIT_OK;
     } catch (err) {
         const known = err instanceof MicrosoftServiceError;
-        process.stderr.write(`bootstrap-deployer: ${known ? "" : "unexpected failure: "}${(err as Error).message}\n` +
+        process.stderr.write(`bootstrap-deployer: ${known ? "" : "unexpected failure: "}${redactForeignText((err as Error).message)}\n` +
             "Nothing is lost: run the same command again to complete what is missing.\n");
-        return 1;
+        return EXIT_FAILED;
     }
 }
 
 main().then((code) => {
     process.exitCode = code;
 }, (err: unknown) => {
-    process.stderr.write(`bootstrap-deployer: unexpected failure: ${(err as Error).message}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`bootstrap-deployer: unexpected failure: ${redactForeignText((err as Error).message)}\n`);
+    process.exitCode = EXIT_FAILED;
 });

@@ -5,6 +5,7 @@
  */
 import type { GraphClient } from "../microsoft/graph-client";
 import { MicrosoftServiceError } from "../microsoft/service-error";
+import { redactForeignText } from "../redaction";
 import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../stack-outputs";
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
@@ -94,7 +95,7 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
         const unique = dedupe(findings);
         return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique };
     } catch (err) {
-        const error = err instanceof MicrosoftServiceError ? err.message : `unexpected failure: ${(err as Error).message}`;
+        const error = err instanceof MicrosoftServiceError ? err.message : `unexpected failure: ${redactForeignText((err as Error).message)}`;
         return { ...base, outcome: "unchecked", findings: [], error };
     }
 }
