@@ -1,6 +1,7 @@
 /**
  * The identity that calls Microsoft Graph: `DefaultAzureCredential` (environment variables, workload
- * identity, managed identity, Azure CLI, ...), pointed at the configured authority.
+ * identity, managed identity, Azure CLI, ...), pointed at the configured authority, and the sign-in that
+ * tests it before any Graph call.
  */
 import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import type { MicrosoftEndpoints } from "./endpoints";
