@@ -42,6 +42,9 @@ describe("command lines", () => {
             return true;
         });
         assert.throws(() => parseDoctorArguments(["--warn-days", "soon"]), UsageError);
+        assert.throws(() => parseDoctorArguments(["--warn-days", key]), (err: Error) => !err.message.includes(key.slice(0, 12)));
+        assert.throws(() => parseBootstrapArguments(["--repository", key, "--environment", "p"], TENANT),
+            (err: Error) => !err.message.includes(key.slice(0, 12)));
         assert.throws(() => parseBootstrapArguments(["--repository", "acme/site", "--environment", "p", "extra"], TENANT), UsageError);
     });
 
