@@ -2,14 +2,16 @@
  * npm run doctor -- [--json] [--warn-days 30] [--probe-secret] [--concurrency N] <outputs.json...>
  * Live check of Microsoft Entra registrations against their stacks' outputs. See DOCTOR_USAGE.
  */
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../src/command-line";
 import { checkEnvironments } from "../src/doctor/check-environments";
 import { DOCTOR_USAGE, parseDoctorArguments, type DoctorArguments } from "../src/doctor/doctor-arguments";
 import { exitCodeFor } from "../src/doctor/findings";
-import { redactSecrets, renderJson, renderTable } from "../src/doctor/report-rendering";
+import { renderJson, renderTable } from "../src/doctor/report-rendering";
 import { probeSecret } from "../src/doctor/secret-probe";
-import { createDefaultCredential } from "../src/microsoft/credentials";
+import { createDefaultCredential, signInTo } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
+import { redactForeignText } from "../src/redaction";
 import { readStackOutputsText, type StackOutputsText } from "../src/stack-outputs";
 
 function readDocuments(args: DoctorArguments): Promise<StackOutputsText[]> {
@@ -37,24 +39,26 @@ async function main(): Promise<number> {
         args = parseDoctorArguments(process.argv.slice(2));
         if (args.help) {
             process.stdout.write(DOCTOR_USAGE);
-            return 0;
+            return EXIT_OK;
         }
         endpoints = resolveMicrosoftEndpoints();
         documents = await readDocuments(args);
     } catch (err) {
         process.stderr.write(`doctor: ${(err as Error).message}\n\n${DOCTOR_USAGE}`);
-        return 2;
+        return EXIT_USAGE;
     }
-    let secrets: string[] = [];
+    // The doctor's own secret, if it signs in with one, is guarded like the stacks' secrets.
+    let secrets: string[] = [process.env.AZURE_CLIENT_SECRET ?? ""];
     try {
-        secrets = secretsIn(documents);
+        secrets = [...secrets, ...secretsIn(documents)];
     } catch {
-        // Unparsable input is reported per environment below; it has no secret field to redact.
+        // Unparsable input is reported per environment below, without quoting it.
     }
     const credential = createDefaultCredential(endpoints);
     const timeoutMs = args.timeoutSeconds * 1000;
     const clients = new Map<string, GraphClient>();
     const reports = await checkEnvironments(documents, args, {
+        signIn: (tenantId) => signInTo(credential, endpoints, tenantId, timeoutMs),
         graphFor(tenantId) {
             let client = clients.get(tenantId);
             if (!client) {
@@ -67,13 +71,13 @@ async function main(): Promise<number> {
         now: () => new Date(),
     });
     const rendered = args.json ? renderJson(reports, new Date()) : renderTable(reports, process.stdout.columns || 100);
-    process.stdout.write(redactSecrets(rendered, secrets));
+    process.stdout.write(redactForeignText(rendered, { secrets, maxLength: Number.POSITIVE_INFINITY }));
     return exitCodeFor(reports);
 }
 
 main().then((code) => {
     process.exitCode = code;
 }, (err: unknown) => {
-    process.stderr.write(`doctor: unexpected failure: ${(err as Error).message}\n`);
-    process.exitCode = 2;
+    process.stderr.write(`doctor: unexpected failure: ${redactForeignText((err as Error).message)}\n`);
+    process.exitCode = EXIT_FAILED;
 });

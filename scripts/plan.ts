@@ -1,68 +1,100 @@
 // Offline plan: `npm run plan -- --stack <name> [--at <ISO instant>] [--outputs <file>]`. Evaluates the real
 // program against stacks/Pulumi.<name>.yaml under Pulumi's mocks and prints what `pulumi up` would declare;
 // with --outputs (the stack's `pulumi stack output --json`) it starts from that stack's rotation state.
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, UsageError } from "../src/command-line";
 import { renderPlan } from "../src/offline/plan-report";
 import { ProgramFailure, runProgram } from "../src/offline/program-runner";
 import { listStacks, readStackFile, STACKS_DIR } from "../src/offline/stack-file";
+import { quoteForeign } from "../src/redaction";
 import { parseRotationRecord } from "../src/rotation-record";
+import { readStackOutputsText } from "../src/stack-outputs";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--at <ISO 8601 instant>] [--outputs <pulumi stack output --json file>] [--stacks-dir <dir>]";
+const USAGE = `Usage: npm run plan -- --stack <name> [--at <ISO 8601 instant>] [--outputs <file>] [--stacks-dir <dir>]
 
-/** The stack outputs in a file; a message (never its content, which may hold a secret) when unreadable. */
-function readOutputs(file: string): Record<string, unknown> | string {
+Evaluates the program pulumi up runs (index.ts) against stacks/Pulumi.<name>.yaml under Pulumi's mocks,
+without credentials or network, and prints what it would declare, or the configuration's problems.
+
+  --stack <name>       the stack (environment) to plan
+  --at <instant>       plan as of this instant, e.g. 2027-03-01T00:00:00Z (default: now)
+  --outputs <file>     start from the stack's last outputs (pulumi stack output --json > file), e.g. to
+                       see which secret slot the next rotation replaces (default: a new stack)
+  --stacks-dir <dir>   where the stack files are (default: stacks)
+  -h, --help           this help
+
+Exit codes: 0 planned, 1 the configuration is refused, 2 usage.
+`;
+
+interface PlanArguments {
+    readonly stack: string;
+    readonly now: Date;
+    readonly stacksDir: string;
+    readonly outputs: string | undefined;
+}
+
+function parsePlanArguments(argv: readonly string[]): PlanArguments | "help" {
+    const { values, positionals } = parseCommandLine(argv, {
+        stack: { type: "string" }, at: { type: "string" }, outputs: { type: "string" }, "stacks-dir": { type: "string" },
+    }, false);
+    if (values.help) {
+        return "help";
+    }
+    if (positionals.length > 0) {
+        throw new UsageError("plan takes options only; name the stack with --stack <name>.");
+    }
+    const stacksDir = values["stacks-dir"] ?? STACKS_DIR;
+    if (values.stack === undefined) {
+        throw new UsageError(`--stack is required; stacks: ${listStacks(stacksDir).join(", ")}`);
+    }
+    const now = values.at === undefined ? new Date() : new Date(values.at);
+    if (Number.isNaN(now.getTime())) {
+        throw new UsageError(`--at ${quoteForeign(values.at ?? "")} is not a date; give e.g. 2027-03-01T00:00:00Z`);
+    }
+    return { stack: values.stack, now, stacksDir, outputs: values.outputs };
+}
+
+/** The stack outputs in a file; never quotes its content, which may hold a secret. */
+function outputsObject(json: string, file: string): Record<string, unknown> {
     try {
-        const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
+        const parsed = JSON.parse(json) as unknown;
         if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
             return parsed as Record<string, unknown>;
         }
     } catch {
         // Reported below without the file's content.
     }
-    return `--outputs ${file} is not a JSON object of stack outputs; make it with: pulumi stack output --json --stack <name> > ${file}`;
+    throw new UsageError(`--outputs ${quoteForeign(file)} is not a JSON object of stack outputs; make it with: ` +
+        "pulumi stack output --json --stack <name> > <file>");
 }
 
 async function main(): Promise<number> {
-    let values: { stack?: string; at?: string; outputs?: string; "stacks-dir"?: string };
-    try {
-        ({ values } = parseArgs({ options: { stack: { type: "string" }, at: { type: "string" }, outputs: { type: "string" }, "stacks-dir": { type: "string" } } }));
-    } catch (err) {
-        console.error(`${(err as Error).message}\n${USAGE}`);
-        return 2;
-    }
-    const stacksDir = values["stacks-dir"] ?? STACKS_DIR;
-    if (values.stack === undefined) {
-        console.error(`${USAGE}\nstacks: ${listStacks(stacksDir).join(", ")}`);
-        return 2;
-    }
-    const now = values.at === undefined ? new Date() : new Date(values.at);
-    if (Number.isNaN(now.getTime())) {
-        console.error(`--at ${JSON.stringify(values.at)} is not a date; give e.g. 2027-03-01T00:00:00Z\n${USAGE}`);
-        return 2;
-    }
+    let args: PlanArguments;
     let stackFile;
+    let previousOutputs: Record<string, unknown> = {};
     try {
-        stackFile = readStackFile(values.stack, stacksDir);
+        const parsed = parsePlanArguments(process.argv.slice(2));
+        if (parsed === "help") {
+            process.stdout.write(USAGE);
+            return EXIT_OK;
+        }
+        args = parsed;
+        stackFile = readStackFile(args.stack, args.stacksDir);
+        if (args.outputs !== undefined) {
+            previousOutputs = outputsObject((await readStackOutputsText(args.outputs, "npm run plan")).json, args.outputs);
+        }
     } catch (err) {
-        console.error((err as Error).message);
-        return 2;
-    }
-    const previousOutputs = values.outputs === undefined ? {} : readOutputs(values.outputs);
-    if (typeof previousOutputs === "string") {
-        console.error(previousOutputs);
-        return 2;
+        console.error(`plan: ${(err as Error).message}\n\n${USAGE}`);
+        return EXIT_USAGE;
     }
     try {
-        const previous = values.outputs === undefined ? undefined : parseRotationRecord(previousOutputs);
-        const run = await runProgram({ stack: values.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now, previousOutputs });
-        console.log(renderPlan(values.stack, now, run, previous));
-        return 0;
+        const previous = args.outputs === undefined ? undefined : parseRotationRecord(previousOutputs);
+        const run = await runProgram({ stack: args.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now: args.now, previousOutputs });
+        console.log(renderPlan(args.stack, args.now, run, previous));
+        return EXIT_OK;
     } catch (err) {
         if (err instanceof ProgramFailure && pulumi.RunError.isInstance(err.error)) {
-            console.error(`OFFLINE PLAN for stack "${values.stack}": configuration error\n${err.error.message}`);
-            return 1;
+            console.error(`OFFLINE PLAN for stack "${args.stack}": configuration error\n${err.error.message}`);
+            return EXIT_FAILED;
         }
         throw err;
     }
@@ -70,5 +102,5 @@ async function main(): Promise<number> {
 
 main().then((code) => { process.exitCode = code; }, (err: unknown) => {
     console.error(`offline plan failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_FAILED;
 });

@@ -11,7 +11,9 @@
  * writes the secret only when that record differs from the outputs' clientSecretKeyId, i.e. after a
  * rotation, or when the secret entry is missing or not of type secret.
  */
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../src/command-line";
 import { NocobaseClient } from "../src/nocobase/client";
+import { redactForeignText } from "../src/redaction";
 import { PUSH_USAGE, parsePushArguments, type PushArguments } from "../src/nocobase/push-arguments";
 import { apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem } from "../src/nocobase/variable-names";
 import { API_TOKEN_ENV, writeVariable } from "../src/nocobase/variables-provider";
@@ -19,8 +21,6 @@ import { parseStackOutputs, readStackOutputsText, StackOutputsInputError, type S
 
 /** Suffix of the plain variable that records which secret (by key ID) was last written. */
 export const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
-
-class UsageError extends Error {}
 
 async function readOutputs(args: PushArguments): Promise<StackOutputs> {
     const { source, json } = await readStackOutputsText(args.file, "npm run push-to-nocobase");
@@ -35,7 +35,8 @@ function checkSettings(apiUrl: string, outputs: StackOutputs, apiUrlSource: stri
         ["nocobaseClientSecretVariable", variableNamesProblem(outputs.nocobaseClientIdVariable, outputs.nocobaseClientSecretVariable)],
     ].filter(([, problem]) => problem !== null);
     if (problems.length > 0) {
-        throw new UsageError(problems.map(([source, problem]) => `${source} ${problem}`).join("; "));
+        // The problems quote the URL as given, which may carry a pasted key: redacted before printing.
+        throw new UsageError(redactForeignText(problems.map(([source, problem]) => `${source} ${problem}`).join("; ")));
     }
 }
 
@@ -85,7 +86,7 @@ async function main(): Promise<number> {
         const args = parsePushArguments(process.argv.slice(2));
         if (args.help) {
             process.stdout.write(PUSH_USAGE);
-            return 0;
+            return EXIT_OK;
         }
         const token = process.env[API_TOKEN_ENV];
         if (token === undefined || token.trim() === "") {
@@ -98,15 +99,15 @@ async function main(): Promise<number> {
     } catch (err) {
         const usage = err instanceof UsageError || err instanceof StackOutputsInputError;
         process.stderr.write(`push-to-nocobase: ${(err as Error).message}\n${usage ? `\n${PUSH_USAGE}` : ""}`);
-        return usage ? 2 : 1;
+        return usage ? EXIT_USAGE : EXIT_FAILED;
     }
     try {
         await push(outputs, apiUrl, apiToken);
-        return 0;
+        return EXIT_OK;
     } catch (err) {
         // NocobaseError messages are free of the key and of written values; nothing else is printed.
         process.stderr.write(`push-to-nocobase: ${(err as Error).message}\n`);
-        return 1;
+        return EXIT_FAILED;
     }
 }
 

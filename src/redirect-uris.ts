@@ -43,6 +43,10 @@ export function parseNocobaseUrl(raw: string): Parsed<NocobaseBaseUrl> {
     if (url.protocol !== "https:" && url.protocol !== "http:") {
         return { ok: false, problem: `uses the scheme ${url.protocol.replace(/:$/, "")}; only https is accepted` };
     }
+    // Microsoft's redirect URI restrictions: "The IPv6 loopback address ([::1]) is not currently supported."
+    if (url.hostname === "[::1]") {
+        return { ok: false, problem: "uses the IPv6 loopback address [::1], which Microsoft does not support in redirect URIs; use localhost or 127.0.0.1" };
+    }
     if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname)) {
         return { ok: false, problem: "uses http for a host other than localhost; Microsoft requires https" };
     }
@@ -56,7 +60,13 @@ export function parseNocobaseUrl(raw: string): Parsed<NocobaseBaseUrl> {
         return { ok: false, problem: "contains a fragment (#...); Microsoft accepts none in redirect URIs" };
     }
     const publicPath = normalisePath(url.pathname);
-    const rejected = REJECTED_URI_CHARACTERS.find((c) => decodeURIComponent(publicPath).includes(c));
+    let decodedPath: string;
+    try {
+        decodedPath = decodeURIComponent(publicPath);
+    } catch {
+        return { ok: false, problem: "contains a malformed percent-escape (% must be followed by two hexadecimal digits of UTF-8)" };
+    }
+    const rejected = REJECTED_URI_CHARACTERS.find((c) => decodedPath.includes(c));
     if (rejected !== undefined) {
         return { ok: false, problem: `contains the character ${rejected}, which Microsoft rejects in redirect URIs` };
     }

@@ -17,7 +17,7 @@ export interface StackOutputs {
     readonly redirectUris: readonly string[];
     /** Whether the stack grants tenant-wide admin consent for the delegated scopes. */
     readonly adminConsent: boolean;
-    /** The client secret; present with `--show-secrets`, otherwise the string "[secret]". */
+    /** The client secret; present with `--show-secrets`, otherwise the string "[secret]" (also when absent and not needed). */
     readonly clientSecret: string;
     readonly clientSecretKeyId: string;
     /** RFC 3339 instant at which Microsoft stops accepting the secret. */
@@ -46,23 +46,51 @@ const STRING_FIELDS = [
 /** The placeholder Pulumi prints for a secret output when `--show-secrets` was not given. */
 export const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
 
+export interface ParseOptions {
+    /**
+     * Whether the caller uses `clientSecret` (the NocoBase hand-over, the doctor's `--probe-secret`). Only
+     * then must the outputs have been printed with `--show-secrets`. Default true.
+     */
+    readonly needsSecret?: boolean;
+}
+
+/**
+ * Where `JSON.parse` stopped, from the numbers in its message. The message itself is never quoted: V8
+ * copies the text around the error into it, and that text may be a piece of the client secret.
+ */
+function syntaxErrorLocation(err: unknown): string {
+    const message = err instanceof Error ? err.message : "";
+    const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+    if (lineColumn) {
+        return ` at line ${lineColumn[1]}, column ${lineColumn[2]}`;
+    }
+    const position = /at position (\d+)/.exec(message);
+    return position ? ` at character ${Number(position[1]) + 1}` : "";
+}
+
+const PRODUCE_OUTPUTS = "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>";
+
 /**
  * Parses one environment's stack outputs. `source` names where the JSON came from (a file name or
- * "stdin") and appears in errors. Errors never include the value of `clientSecret`.
+ * "stdin") and appears in errors. Errors never quote the input, only field names and positions.
  */
-export function parseStackOutputs(json: string, source: string): StackOutputs {
+export function parseStackOutputs(json: string, source: string, options: ParseOptions = {}): StackOutputs {
+    const needsSecret = options.needsSecret ?? true;
     let parsed: unknown;
     try {
         parsed = JSON.parse(json);
     } catch (err) {
-        throw new Error(`${source}: not JSON (${(err as Error).message}). ` +
-            "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>", { cause: err });
+        // No `cause`: the parser's error quotes the input, possibly the secret, and must not travel with ours.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`${source}: not valid JSON${syntaxErrorLocation(err)}. ${PRODUCE_OUTPUTS}`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw new Error(`${source}: expected a JSON object of stack outputs. ` +
-            "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>");
+        throw new Error(`${source}: expected a JSON object of stack outputs. ${PRODUCE_OUTPUTS}`);
     }
     const record = parsed as Record<string, unknown>;
+    if (!needsSecret && record.clientSecret === undefined) {
+        record.clientSecret = HIDDEN_SECRET_PLACEHOLDER;
+    }
     const missing: string[] = STRING_FIELDS.filter((k) => typeof record[k] !== "string" || record[k] === "");
     if (!Array.isArray(record.redirectUris) || !record.redirectUris.every((u) => typeof u === "string")) {
         missing.push("redirectUris");
@@ -81,7 +109,7 @@ export function parseStackOutputs(json: string, source: string): StackOutputs {
             "Export them with this project's program (pulumi up), then: " +
             "pulumi stack output --json --show-secrets --stack <name> > <file>");
     }
-    if (record.clientSecret === HIDDEN_SECRET_PLACEHOLDER) {
+    if (needsSecret && record.clientSecret === HIDDEN_SECRET_PLACEHOLDER) {
         throw new Error(`${source}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}"). ` +
             "Run pulumi stack output with --show-secrets.");
     }

@@ -14,7 +14,9 @@
  * The IDs are Microsoft Graph's published app role IDs; the bootstrap also checks them against Graph's
  * service principal in the tenant before assigning.
  */
+import { parseCommandLine, UsageError } from "../command-line";
 import { isGuid } from "../microsoft-graph";
+import { quoteForeign } from "../redaction";
 
 export interface GraphAppRole {
     readonly value: string;
@@ -82,56 +84,51 @@ Options:
   --environment <name>         GitHub environment allowed to deploy; repeat for several (required)
   --tenant <id>                tenant ID (default: AZURE_TENANT_ID)
   --admin-consent              also grant DelegatedPermissionGrant.ReadWrite.All, needed when the stack
-                               grants tenant-wide admin consent (config adminConsent: true)
+                               grants tenant-wide admin consent (config nocobase-entra-mail:grantAdminConsent true)
   --display-name <name>        display name (default "nocobase-entra-mail deployer (<owner>/<repo>)")
   --json                       machine-readable output
   -h, --help                   this help
+
+Exit codes: 0 done, 1 a Microsoft call failed (run again to complete), 2 usage.
 `;
 
 const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export function parseBootstrapArguments(argv: readonly string[], env: NodeJS.ProcessEnv): BootstrapArguments {
-    let repository: string | undefined;
-    let tenantId = env.AZURE_TENANT_ID ?? "";
-    let displayName: string | undefined;
-    let adminConsent = false;
-    let json = false;
-    let help = false;
-    const environments: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = (): string => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new Error(`${arg} needs a value.`);
-            return v;
-        };
-        switch (arg) {
-            case "--repository": repository = value(); break;
-            case "--environment": environments.push(value()); break;
-            case "--tenant": tenantId = value(); break;
-            case "--display-name": displayName = value(); break;
-            case "--admin-consent": adminConsent = true; break;
-            case "--json": json = true; break;
-            case "-h": case "--help": help = true; break;
-            default: throw new Error(`Unknown argument ${arg}.`);
-        }
+    const { values, positionals } = parseCommandLine(argv, {
+        repository: { type: "string" },
+        environment: { type: "string", multiple: true },
+        tenant: { type: "string" },
+        "display-name": { type: "string" },
+        "admin-consent": { type: "boolean" },
+        json: { type: "boolean" },
+    }, false);
+    if (positionals.length > 0) {
+        throw new UsageError(`Unexpected argument ${quoteForeign(positionals[0])}.`);
     }
+    const repository = values.repository;
+    const tenantId = values.tenant ?? env.AZURE_TENANT_ID ?? "";
+    const displayName = values["display-name"];
+    const adminConsent = values["admin-consent"] ?? false;
+    const json = values.json ?? false;
+    const help = values.help ?? false;
+    const environments = values.environment ?? [];
     if (help) {
         return { tenantId, owner: "", repo: "", environments, adminConsent, displayName: "", json, help };
     }
     const [owner, repo, ...rest] = (repository ?? "").split("/");
     if (!owner || !repo || rest.length > 0 || !GITHUB_NAME.test(owner) || !GITHUB_NAME.test(repo)) {
-        throw new Error(`--repository needs <owner>/<repo>, got "${repository ?? ""}".`);
+        throw new UsageError(`--repository needs <owner>/<repo>, got ${quoteForeign(repository ?? "")}.`);
     }
     if (environments.length === 0) {
-        throw new Error("At least one --environment is required (the GitHub environment whose jobs deploy).");
+        throw new UsageError("At least one --environment is required (the GitHub environment whose jobs deploy).");
     }
     const badEnvironment = environments.find((e) => !/^[A-Za-z0-9_.-]{1,255}$/.test(e));
     if (badEnvironment !== undefined) {
-        throw new Error(`--environment "${badEnvironment}" is not a GitHub environment name this tool supports (letters, digits, . _ -).`);
+        throw new UsageError(`--environment ${quoteForeign(badEnvironment)} is not a GitHub environment name this tool supports (letters, digits, . _ -).`);
     }
     if (!isGuid(tenantId)) {
-        throw new Error(`A tenant ID (GUID) is required: pass --tenant <id> or set AZURE_TENANT_ID (got "${tenantId}").`);
+        throw new UsageError(`A tenant ID (GUID) is required: pass --tenant <id> or set AZURE_TENANT_ID (got ${quoteForeign(tenantId)}).`);
     }
     return {
         tenantId, owner, repo, environments: [...new Set(environments)], adminConsent, json, help,

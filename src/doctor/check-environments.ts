@@ -5,6 +5,7 @@
  */
 import type { GraphClient } from "../microsoft/graph-client";
 import { MicrosoftServiceError } from "../microsoft/service-error";
+import { redactForeignText } from "../redaction";
 import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../stack-outputs";
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
@@ -21,6 +22,11 @@ export interface DoctorOptions {
 }
 
 export interface DoctorServices {
+    /**
+     * Signs the doctor's own identity in to the tenant; rejects with a `MicrosoftServiceError` about that
+     * identity. Called once per tenant, so a refused credential is one failure, not one per environment.
+     */
+    signIn(tenantId: string): Promise<void>;
     /** A Graph client for the tenant (tokens are per tenant). */
     graphFor(tenantId: string): GraphClient;
     probe(expected: StackOutputs): Promise<ProbeOutcome>;
@@ -29,9 +35,11 @@ export interface DoctorServices {
 
 /**
  * Splits the inputs into environments: a document holds one stack's outputs, or (on stdin, for
- * convenience) a JSON array of them.
+ * convenience) a JSON array of them. `needsSecret`: whether the outputs must carry the client secret
+ * (only `--probe-secret` uses it).
  */
-export function environmentsOf(documents: readonly StackOutputsText[]): Array<{ source: string; outputs?: StackOutputs; error?: string }> {
+export function environmentsOf(documents: readonly StackOutputsText[], needsSecret: boolean):
+    Array<{ source: string; outputs?: StackOutputs; error?: string }> {
     return documents.flatMap((doc) => {
         let parsed: unknown;
         try {
@@ -44,7 +52,7 @@ export function environmentsOf(documents: readonly StackOutputsText[]): Array<{ 
             : [doc];
         return parts.map((part) => {
             try {
-                return { source: part.source, outputs: parseStackOutputs(part.json, part.source) };
+                return { source: part.source, outputs: parseStackOutputs(part.json, part.source, { needsSecret }) };
             } catch (err) {
                 return { source: part.source, error: (err as Error).message };
             }
@@ -57,10 +65,27 @@ function dedupe(findings: readonly Finding[]): Finding[] {
     return findings.filter((f) => !seen.has(f.code) && seen.add(f.code) !== undefined);
 }
 
+/** One sign-in per tenant, shared by its environments; a failure is kept, so it is reported the same way to each. */
+class SignIns {
+    private readonly byTenant = new Map<string, Promise<void>>();
+
+    constructor(private readonly services: DoctorServices) {}
+
+    to(tenantId: string): Promise<void> {
+        let signIn = this.byTenant.get(tenantId);
+        if (!signIn) {
+            signIn = this.services.signIn(tenantId);
+            this.byTenant.set(tenantId, signIn);
+        }
+        return signIn;
+    }
+}
+
 async function checkOne(expected: StackOutputs, source: string, options: DoctorOptions, services: DoctorServices,
-    graphServicePrincipals: GraphServicePrincipalCache): Promise<EnvironmentReport> {
+    graphServicePrincipals: GraphServicePrincipalCache, signIns: SignIns): Promise<EnvironmentReport> {
     const base = { environment: expected.environment, source, tenantId: expected.tenantId, clientId: expected.clientId };
     try {
+        await signIns.to(expected.tenantId);
         const live = await readLiveRegistration(services.graphFor(expected.tenantId), expected, graphServicePrincipals);
         const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays });
         // Without the application or its service principal the token endpoint can only repeat that finding.
@@ -70,7 +95,7 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
         const unique = dedupe(findings);
         return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique };
     } catch (err) {
-        const error = err instanceof MicrosoftServiceError ? err.message : `unexpected failure: ${(err as Error).message}`;
+        const error = err instanceof MicrosoftServiceError ? err.message : `unexpected failure: ${redactForeignText((err as Error).message)}`;
         return { ...base, outcome: "unchecked", findings: [], error };
     }
 }
@@ -78,7 +103,8 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
 export async function checkEnvironments(documents: readonly StackOutputsText[], options: DoctorOptions,
     services: DoctorServices): Promise<EnvironmentReport[]> {
     const graphServicePrincipals = new GraphServicePrincipalCache();
-    return mapWithConcurrency(environmentsOf(documents), options.concurrency, (env) => env.outputs
-        ? checkOne(env.outputs, env.source, options, services, graphServicePrincipals)
+    const signIns = new SignIns(services);
+    return mapWithConcurrency(environmentsOf(documents, options.probeSecret), options.concurrency, (env) => env.outputs
+        ? checkOne(env.outputs, env.source, options, services, graphServicePrincipals, signIns)
         : Promise.resolve<EnvironmentReport>({ environment: env.source, source: env.source, outcome: "unchecked", findings: [], error: env.error }));
 }

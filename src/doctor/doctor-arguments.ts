@@ -1,4 +1,5 @@
 /** Command-line arguments of `npm run doctor`, parsed without side effects. */
+import { parseCommandLine, wholeNumber } from "../command-line";
 
 export interface DoctorArguments {
     readonly json: boolean;
@@ -14,8 +15,9 @@ export interface DoctorArguments {
 export const DOCTOR_USAGE = `Usage: npm run doctor -- [options] [<outputs.json>...]
 
 Checks live Microsoft Entra registrations against the outputs of their stacks.
-Each file holds one environment's \`pulumi stack output --json --show-secrets\`;
-without files (or with "-") the JSON is read from stdin (one object, or an array).
+Each file holds one environment's \`pulumi stack output --json\` (add --show-secrets only
+for --probe-secret, the one check that uses the secret); without files (or with "-") the JSON
+is read from stdin (one object, or an array).
 
 Options:
   --json                 machine-readable output
@@ -27,43 +29,25 @@ Options:
 
 Credentials: DefaultAzureCredential (environment, workload identity, managed identity, az login).
 Endpoints: AZURE_AUTHORITY_HOST and GRAPH_BASE_URL override Microsoft's public cloud.
-Exit codes: 0 healthy, 1 findings, 2 could not check.
+Exit codes: 0 healthy, 1 findings or an environment could not be checked, 2 usage or unreadable input.
 `;
 
-function positiveInteger(flag: string, value: string | undefined, max: number): number {
-    if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-        throw new Error(`${flag} needs a whole number from 1 to ${max}, got ${value === undefined ? "nothing" : `"${value}"`}.`);
-    }
-    return Number(value);
-}
-
 export function parseDoctorArguments(argv: readonly string[]): DoctorArguments {
-    let json = false;
-    let probeSecret = false;
-    let help = false;
-    let warnDays = 30;
-    let concurrency = 4;
-    let timeoutSeconds = 30;
-    const files: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-        const value = (): string | undefined => inline ?? argv[++i];
-        switch (flag) {
-            case "--json": json = true; break;
-            case "--probe-secret": probeSecret = true; break;
-            case "-h": case "--help": help = true; break;
-            case "--warn-days": warnDays = positiveInteger(flag, value(), 3650); break;
-            case "--concurrency": concurrency = positiveInteger(flag, value(), 32); break;
-            case "--timeout-seconds": timeoutSeconds = positiveInteger(flag, value(), 600); break;
-            default:
-                if (arg.startsWith("-") && arg !== "-") {
-                    throw new Error(`Unknown option ${arg}.`);
-                }
-                if (arg !== "-") {
-                    files.push(arg);
-                }
-        }
-    }
-    return { json, warnDays, probeSecret, concurrency, timeoutSeconds, files, help };
+    const { values, positionals } = parseCommandLine(argv, {
+        json: { type: "boolean" },
+        "probe-secret": { type: "boolean" },
+        "warn-days": { type: "string" },
+        concurrency: { type: "string" },
+        "timeout-seconds": { type: "string" },
+    }, true);
+    return {
+        json: values.json ?? false,
+        probeSecret: values["probe-secret"] ?? false,
+        warnDays: wholeNumber("--warn-days", values["warn-days"], 1, 3650) ?? 30,
+        concurrency: wholeNumber("--concurrency", values.concurrency, 1, 32) ?? 4,
+        timeoutSeconds: wholeNumber("--timeout-seconds", values["timeout-seconds"], 1, 600) ?? 30,
+        // "-" names stdin, as no file does.
+        files: positionals.filter((file) => file !== "-"),
+        help: values.help ?? false,
+    };
 }

@@ -47,10 +47,13 @@ export interface EnvironmentReport {
     readonly error?: string;
 }
 
-/** 0 healthy, 1 findings, 2 could not check (any environment). */
+/**
+ * The commands' one contract: 0 all healthy, 1 findings or an environment that could not be checked,
+ * 2 nothing to check (an empty input, like a usage mistake).
+ */
 export function exitCodeFor(reports: readonly EnvironmentReport[]): 0 | 1 | 2 {
-    if (reports.length === 0 || reports.some((r) => r.outcome === "unchecked")) {
+    if (reports.length === 0) {
         return 2;
     }
-    return reports.some((r) => r.outcome === "findings") ? 1 : 0;
+    return reports.every((r) => r.outcome === "healthy") ? 0 : 1;
 }

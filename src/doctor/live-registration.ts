@@ -5,6 +5,7 @@
  */
 import { MICROSOFT_GRAPH_APP_ID } from "../microsoft-graph";
 import type { GraphClient } from "../microsoft/graph-client";
+import { needingPermission } from "../microsoft/service-error";
 import type { StackOutputs } from "../stack-outputs";
 
 export interface LivePasswordCredential {
@@ -52,6 +53,11 @@ interface GraphApplication {
 
 const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,api,web,requiredResourceAccess,passwordCredentials";
 
+/** Least Graph application permissions of the doctor's reads (Microsoft Graph's API reference). */
+export const READ_APPLICATIONS_PERMISSION = "Application.Read.All (or Application.ReadWrite.OwnedBy, which the CI deployer holds, for applications it owns)";
+export const READ_GRANTS_PERMISSION = "Directory.Read.All, the least that reads delegated permission grants " +
+    "(or DelegatedPermissionGrant.ReadWrite.All, which the CI deployer holds with --admin-consent)";
+
 /** Microsoft Graph's service principal id per tenant, looked up once per run. */
 export class GraphServicePrincipalCache {
     private readonly ids = new Map<string, Promise<string | undefined>>();
@@ -59,10 +65,10 @@ export class GraphServicePrincipalCache {
     get(tenantId: string, graph: GraphClient): Promise<string | undefined> {
         let id = this.ids.get(tenantId);
         if (!id) {
-            id = graph.list<{ id: string }>("/servicePrincipals", {
+            id = needingPermission(graph.list<{ id: string }>("/servicePrincipals", {
                 operation: `find Microsoft Graph's service principal in tenant ${tenantId}`,
                 query: { $filter: `appId eq '${MICROSOFT_GRAPH_APP_ID}'`, $select: "id" },
-            }).then((found) => found[0]?.id);
+            }), READ_APPLICATIONS_PERMISSION).then((found) => found[0]?.id);
             // A failed lookup must not poison the other environments of the tenant.
             id.catch(() => this.ids.delete(tenantId));
             this.ids.set(tenantId, id);
@@ -74,13 +80,13 @@ export class GraphServicePrincipalCache {
 export async function readLiveRegistration(graph: GraphClient, expected: StackOutputs,
     graphServicePrincipals: GraphServicePrincipalCache): Promise<LiveRegistration> {
     const stack = `stack ${expected.environment}`;
-    const app = await graph.get<GraphApplication>(`/applications/${encodeURIComponent(expected.applicationObjectId)}`, {
+    const app = await needingPermission(graph.get<GraphApplication>(`/applications/${encodeURIComponent(expected.applicationObjectId)}`, {
         operation: `read application ${expected.applicationObjectId} of ${stack}`,
         query: { $select: APPLICATION_FIELDS },
         // Right after pulumi up the application may not have replicated yet; 404 after that means missing.
         transient: { notFound: true },
         accept: [404],
-    });
+    }), READ_APPLICATIONS_PERMISSION);
     if (app.status === 404 || !app.body) {
         return { application: undefined, servicePrincipalId: undefined, adminConsentScopes: undefined };
     }
@@ -101,19 +107,19 @@ export async function readLiveRegistration(graph: GraphClient, expected: StackOu
         : (await graph.list<{ id: string }>(`/applications/${encodeURIComponent(expected.applicationObjectId)}/owners`, {
             operation: `read the owners of application ${expected.applicationObjectId} of ${stack}`, query: { $select: "id" },
         })).map((o) => o.id.toLowerCase());
-    const servicePrincipals = await graph.list<{ id: string }>("/servicePrincipals", {
+    const servicePrincipals = await needingPermission(graph.list<{ id: string }>("/servicePrincipals", {
         operation: `find the service principal of ${stack}`,
         query: { $filter: `appId eq '${application.appId}'`, $select: "id,appId" },
-    });
+    }), READ_APPLICATIONS_PERMISSION);
     const servicePrincipalId = servicePrincipals[0]?.id;
     if (!expected.adminConsent || servicePrincipalId === undefined) {
         return { application, servicePrincipalId, adminConsentScopes: undefined, ownerIds };
     }
     const graphServicePrincipalId = await graphServicePrincipals.get(expected.tenantId, graph);
-    const grants = await graph.list<{ resourceId: string; scope: string | null }>("/oauth2PermissionGrants", {
+    const grants = await needingPermission(graph.list<{ resourceId: string; scope: string | null }>("/oauth2PermissionGrants", {
         operation: `read the admin consent of ${stack}`,
         query: { $filter: `clientId eq '${servicePrincipalId}' and consentType eq 'AllPrincipals'` },
-    });
+    }), READ_GRANTS_PERMISSION);
     const scopes = grants.filter((g) => g.resourceId === graphServicePrincipalId)
         .flatMap((g) => (g.scope ?? "").split(" ").filter((s) => s !== ""));
     return { application, servicePrincipalId, adminConsentScopes: scopes, ownerIds };

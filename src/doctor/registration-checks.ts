@@ -8,6 +8,7 @@ import { AudienceLimits, audienceLimits, isSignInAudience } from "../sign-in-aud
 import type { StackOutputs } from "../stack-outputs";
 import type { Finding } from "./findings";
 import type { LiveRegistration } from "./live-registration";
+import { describePermission } from "./permission-names";
 
 export interface CheckOptions {
     readonly now: Date;
@@ -57,7 +58,7 @@ function checkDelegatedPermissions(expected: StackOutputs, live: LiveRegistratio
     const extra = access.flatMap((r) => r.resourceAccess
         .filter((a) => r.resourceAppId !== MICROSOFT_GRAPH_APP_ID || a.type !== "Scope" || !expectedIds.has(a.id))
         .filter((a) => !kept.has(`${r.resourceAppId}/${a.type}/${a.id}`.toLowerCase()))
-        .map((a) => `${a.type} ${a.id} of ${r.resourceAppId === MICROSOFT_GRAPH_APP_ID ? "Microsoft Graph" : r.resourceAppId}`));
+        .map((a) => describePermission(r.resourceAppId, a.type, a.id)));
     if (missing.length > 0) {
         findings.push({
             code: "delegated-permission-missing", severity: "error",

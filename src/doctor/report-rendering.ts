@@ -1,6 +1,6 @@
 /**
  * The doctor's two output forms: a table for people and `--json` for machines. Both are built from the
- * reports only, which never hold a secret; `redactSecrets` is the last guard before printing.
+ * reports only, which never hold a secret; the command redacts what it prints as a last guard.
  */
 import { exitCodeFor, type EnvironmentReport } from "./findings";
 
@@ -30,12 +30,16 @@ export function renderTable(reports: readonly EnvironmentReport[], width = 100):
     const out: string[] = [];
     const nameWidth = Math.max(11, ...reports.map((r) => r.environment.length));
     const codeWidth = Math.max(5, ...reports.flatMap((r) => r.findings.map((f) => f.code.length)));
+    // A failure shared by several environments (the doctor's own sign-in) is said once.
+    const firstWithError = new Map<string, string>();
     for (const report of reports) {
         out.push(`${report.environment.padEnd(nameWidth)}  ${OUTCOME_LABEL[report.outcome]}` +
             (report.outcome === "findings" ? ` (${report.findings.length})` : "") +
             `  client ${shortId(report.clientId)}  tenant ${shortId(report.tenantId)}  from ${report.source}`);
         if (report.error) {
-            out.push(`  ${wrap(report.error, width - 2, "  ")}`);
+            const earlier = firstWithError.get(report.error);
+            out.push(earlier === undefined ? `  ${wrap(report.error, width - 2, "  ")}` : `  The same failure as ${earlier}, above.`);
+            firstWithError.set(report.error, earlier ?? report.environment);
         }
         const indent = " ".repeat(2 + 8 + codeWidth + 2);
         for (const f of report.findings) {
@@ -58,9 +62,4 @@ export function renderJson(reports: readonly EnvironmentReport[], checkedAt: Dat
         summary: { environments: reports.length, healthy: count("healthy"), withFindings: count("findings"), unchecked: count("unchecked") },
         environments: reports,
     }, null, 2) + "\n";
-}
-
-/** Replaces every occurrence of the given secret values; a guard, the reports should hold none. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-    return secrets.filter((s) => s.length >= 4).reduce((acc, secret) => acc.split(secret).join("[redacted]"), text);
 }

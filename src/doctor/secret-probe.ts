@@ -59,7 +59,7 @@ export async function probeSecret(expected: StackOutputs, endpoints: MicrosoftEn
         await credential.getToken(endpoints.graphScope, { abortSignal: AbortSignal.timeout(timeoutMs) });
         return { kind: "accepted" };
     } catch (err) {
-        const failure = identityFailure(err, `get a token with the client secret of stack ${expected.environment}`);
+        const failure = identityFailure(err, `get a token with the client secret of stack ${expected.environment}`, "stack-secret");
         const aadsts = aadstsCode(err);
         if (aadsts === undefined) {
             throw failure;

@@ -2,6 +2,7 @@
  * Where Microsoft's services are. Microsoft's public cloud by default; `AZURE_AUTHORITY_HOST` and
  * `GRAPH_BASE_URL` point at a national cloud or at the test emulator.
  */
+import { quoteForeign } from "../redaction";
 
 export const PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com";
 export const PUBLIC_GRAPH_BASE_URL = "https://graph.microsoft.com";
@@ -28,12 +29,12 @@ function parseHttpsUrl(value: string, variable: string): URL {
     try {
         url = new URL(value);
     } catch {
-        throw new Error(`${variable}="${value}" is not a URL. Set it to an https URL such as ` +
+        throw new Error(`${variable}=${quoteForeign(value)} is not a URL. Set it to an https URL such as ` +
             `${variable === "AZURE_AUTHORITY_HOST" ? PUBLIC_AUTHORITY_HOST : PUBLIC_GRAPH_BASE_URL}, or unset it.`);
     }
     // Microsoft's SDKs refuse plain http for the authority, and a bearer token must not travel unencrypted.
     if (url.protocol !== "https:") {
-        throw new Error(`${variable}="${value}" must use https. Unset it to use Microsoft's public cloud.`);
+        throw new Error(`${variable}=${quoteForeign(value)} must use https. Unset it to use Microsoft's public cloud.`);
     }
     return url;
 }

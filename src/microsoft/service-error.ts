@@ -1,8 +1,13 @@
 /**
  * Failures of calls to Microsoft's services, phrased for the person running the command: which service,
  * which operation, what happened, what to do. Never carries a secret or a token: messages are built from
- * status codes, error codes and Microsoft's own error text, which holds neither.
+ * status codes, error codes and Microsoft's own error text, which is redacted and shortened first because
+ * Microsoft sometimes echoes what it was sent.
  */
+import { redactForeignText } from "../redaction";
+
+/** Longest quotation of Microsoft's own explanation. */
+const MAX_DETAIL_LENGTH = 400;
 
 export type MicrosoftService = "Microsoft Graph" | "Microsoft identity platform";
 
@@ -10,8 +15,10 @@ export interface MicrosoftServiceErrorDetails {
     readonly service: MicrosoftService;
     /** What we were doing, e.g. "read application 1234 (stack dev)". */
     readonly operation: string;
-    /** HTTP status, or undefined when no response arrived (network, timeout). */
+    /** HTTP status, or undefined when no response arrived (network, timeout) or the status is unknown (`answered`). */
     readonly status: number | undefined;
+    /** Microsoft answered, but the credential library that called it does not tell the HTTP status. */
+    readonly answered?: boolean;
     /** Graph's `error.code`, the token endpoint's `error`, or a local code such as "Timeout". */
     readonly code: string;
     /** Microsoft's explanation, or ours when there was no response. */
@@ -27,8 +34,10 @@ export interface MicrosoftServiceErrorDetails {
 export class MicrosoftServiceError extends Error {
     readonly details: MicrosoftServiceErrorDetails;
 
-    constructor(details: MicrosoftServiceErrorDetails) {
-        const status = details.status === undefined ? "no response" : `HTTP ${details.status}`;
+    constructor(raw: MicrosoftServiceErrorDetails) {
+        // Microsoft's sentences end in a period; ours adds one after the request id, never a second.
+        const details = { ...raw, detail: redactForeignText(raw.detail, { maxLength: MAX_DETAIL_LENGTH }).replace(/[.\s]+$/, "") };
+        const status = details.status !== undefined ? `HTTP ${details.status}` : details.answered ? "refused" : "no response";
         const request = details.requestId ? ` [request-id ${details.requestId}]` : "";
         super(`${details.service}: ${details.operation} failed (${status}, ${details.code}): ${details.detail}${request}. ` +
             `Fix: ${details.fix}`);
@@ -63,4 +72,23 @@ export function graphFix(status: number | undefined, code: string): string {
             "Certificates & secrets), then run pulumi up again";
     }
     return "read Microsoft's message above; correct the request or the directory object and retry";
+}
+
+/**
+ * Runs a Graph call whose least permission is known, so that a 403 names it: "grant the permission the
+ * operation needs" leaves the reader to find which one.
+ */
+export async function needingPermission<T>(call: Promise<T>, permission: string): Promise<T> {
+    try {
+        return await call;
+    } catch (err) {
+        if (err instanceof MicrosoftServiceError && err.details.service === "Microsoft Graph" && err.details.status === 403) {
+            throw new MicrosoftServiceError({
+                ...err.details,
+                fix: `grant the identity this command signs in with the Microsoft Graph permission ${permission}, ` +
+                    "with an administrator's consent, then run again",
+            });
+        }
+        throw err;
+    }
 }

@@ -1,4 +1,5 @@
 /** Command line of `npm run push-to-nocobase`; pure, so that usage errors are tested without NocoBase. */
+import { parseCommandLine, UsageError } from "../command-line";
 
 export const PUSH_USAGE = `Usage: npm run push-to-nocobase -- [--api-url <url>] [<outputs.json>]
 
@@ -8,7 +9,7 @@ for when NocoBase cannot be reached from where \`pulumi up\` runs. Reads the JSO
 from the file given, or from standard input when no file (or "-") is given.
 
   --api-url <url>   NocoBase's API base URL, ending in /api (default: the outputs' nocobaseApiUrl)
-  --help            this text
+  -h, --help        this text
 
 The API key comes from the environment variable NOCOBASE_API_TOKEN.
 Exit status: 0 done (or nothing to do), 1 failed, 2 usage error.
@@ -21,28 +22,15 @@ export interface PushArguments {
     readonly file: string | undefined;
 }
 
-/** Throws an Error whose message says what is wrong with the command line. */
+/** Throws a `UsageError` whose message says what is wrong with the command line. */
 export function parsePushArguments(argv: readonly string[]): PushArguments {
-    let apiUrl: string | undefined;
-    let file: string | undefined;
-    let help = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--help" || arg === "-h") {
-            help = true;
-        } else if (arg === "--api-url" || arg.startsWith("--api-url=")) {
-            const value = arg === "--api-url" ? argv[++i] : arg.slice("--api-url=".length);
-            if (value === undefined || value === "" || value.startsWith("--")) {
-                throw new Error("--api-url needs a value, e.g. --api-url https://crm.example.com/api");
-            }
-            apiUrl = value;
-        } else if (arg.startsWith("-") && arg !== "-") {
-            throw new Error(`unknown option ${arg}`);
-        } else if (file !== undefined) {
-            throw new Error(`one outputs file at a time (got ${file} and ${arg})`);
-        } else {
-            file = arg;
-        }
+    const { values, positionals } = parseCommandLine(argv, { "api-url": { type: "string" } }, true);
+    if (values["api-url"] === "") {
+        throw new UsageError("--api-url needs a value, e.g. --api-url https://crm.example.com/api");
     }
-    return { help, apiUrl, file: file === "-" ? undefined : file };
+    if (positionals.length > 1) {
+        throw new UsageError(`one outputs file at a time (got ${positionals.length})`);
+    }
+    const file = positionals[0];
+    return { help: values.help ?? false, apiUrl: values["api-url"], file: file === "-" ? undefined : file };
 }

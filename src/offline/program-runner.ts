@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOCK_OVERRIDE_VARIABLE } from "../stack-config";
+import { setOfflineInstant } from "../stack-config";
 import { CONFIG_NAMESPACE } from "../settings";
 import { InvokeRecord, RecordingMocks, Registration, RegistrationOptions } from "./recording-mocks";
 
@@ -114,10 +114,7 @@ function startRefusalWatch(): { refused: Promise<never>; stop: () => void } {
 }
 
 async function evaluate(options: ProgramRunOptions, mocks: RecordingMocks, refused: Promise<never>): Promise<ProgramRun> {
-    const previousClock = process.env[CLOCK_OVERRIDE_VARIABLE];
-    if (options.now !== undefined) {
-        process.env[CLOCK_OVERRIDE_VARIABLE] = options.now.toISOString();
-    }
+    setOfflineInstant(options.now);
     let program: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(PROGRAM)];
@@ -129,11 +126,7 @@ async function evaluate(options: ProgramRunOptions, mocks: RecordingMocks, refus
     } catch (err) {
         throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
     } finally {
-        if (previousClock === undefined) {
-            delete process.env[CLOCK_OVERRIDE_VARIABLE];
-        } else {
-            process.env[CLOCK_OVERRIDE_VARIABLE] = previousClock;
-        }
+        setOfflineInstant(undefined);
     }
 
     const outputs: Record<string, unknown> = {};

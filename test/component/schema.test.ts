@@ -8,7 +8,9 @@ import { NOCOBASE_MAIL_TOKEN, packageSchema, ResourceSchema } from "./component-
 const INPUTS: Record<string, string> = {
     nocobaseUrl: "string", nocobaseSubApp: "string", extraNocobaseUrls: "array<string>", displayName: "string",
     signInAudience: "string", secretRotationDays: "number", secretLifetimeDays: "number", secretGeneration: "number",
-    grantAdminConsent: "boolean", owners: "array<string>", adoptApplicationObjectId: "string", nocobaseApiUrl: "string",
+    grantAdminConsent: "boolean", owners: "array<string>", additionalWebRedirectUris: "array<string>",
+    spaRedirectUris: "array<string>", publicClientRedirectUris: "array<string>", additionalPermissions: "array<string>",
+    adoptAdminConsentGrantId: "string", adoptApplicationObjectId: "string", nocobaseApiUrl: "string",
     nocobaseClientIdVariable: "string", nocobaseClientSecretVariable: "string", handOverToNocobase: "boolean",
 };
 
@@ -16,6 +18,7 @@ const INPUTS: Record<string, string> = {
 const OUTPUTS: Record<string, string> = {
     environment: "string", clientId: "string", tenantId: "string", applicationObjectId: "string",
     servicePrincipalObjectId: "string", displayName: "string", signInAudience: "string", redirectUris: "array<string>",
+    owners: "array<string>", additionalPermissions: "array<string>",
     adminConsent: "boolean", clientSecret: "string", clientSecretKeyId: "string", clientSecretExpiresAt: "string",
     nextRotationAt: "string", nextRotationReplacesSlot: "string", secretRotation: "ref:SecretRotation",
     nocobaseApiUrl: "string", nocobaseSubApp: "string", nocobaseClientIdVariable: "string",

@@ -128,5 +128,8 @@ describe("deployer bootstrap", () => {
         const usage = await runScript("bootstrap-deployer.ts", ["--environment", "production"], emulator.environmentFor(admin));
         assert.equal(usage.code, 2);
         assert.match(usage.stderr, /--repository needs <owner>\/<repo>/);
+        const help = await runScript("bootstrap-deployer.ts", ["--help"], emulator.environmentFor(admin));
+        assert.equal(help.code, 0, help.stderr);
+        assert.match(help.stdout, /config nocobase-entra-mail:grantAdminConsent true/);
     });
 });

@@ -13,7 +13,8 @@ import type { EnvironmentReport } from "../../src/doctor/findings";
 import { probeSecret } from "../../src/doctor/secret-probe";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
 import { runScript } from "./emulator/child-process";
-import { emulatorEndpoints, emulatorGraphClient } from "./emulator/clients";
+import { signInTo } from "../../src/microsoft/credentials";
+import { emulatorCredential, emulatorEndpoints, emulatorGraphClient } from "./emulator/clients";
 import type { SeedEnvironmentOptions, SeededStackOutputs } from "./emulator/directory";
 import { startEmulator, type Emulator } from "./emulator/emulator";
 
@@ -42,6 +43,7 @@ describe("doctor", () => {
 
     function services(overrides: Partial<DoctorServices> = {}, sleepMs = 10): DoctorServices {
         return {
+            signIn: (tenantId) => signInTo(emulatorCredential(emulator, caller), emulatorEndpoints(emulator), tenantId, 5000),
             graphFor: (tenantId) => emulatorGraphClient(emulator, caller,
                 { tenantId, sleep: () => new Promise((resolve) => setTimeout(resolve, sleepMs)) }),
             probe: (expected) => probeSecret(expected, emulatorEndpoints(emulator), 5000),
@@ -108,6 +110,16 @@ describe("doctor", () => {
         assert.deepEqual(await codesAfter({ redirectUris: ["https://a.example/admin/settings/mail/oauth2", "https://b.example/admin/settings/mail/oauth2"] },
             (env) => { app(env).web.redirectUris = ["https://a.example/admin/settings/mail/oauth2", "https://c.example/x"]; }),
         ["redirect-uri-missing", "redirect-uri-unexpected"]);
+    });
+
+    it("names extra permissions where Microsoft's name is known", async () => {
+        const env = emulator.directory.seedEnvironment({ environment: "extra-names" });
+        app(env).requiredResourceAccess[0].resourceAccess.push({ id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", type: "Scope" },
+            { id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", type: "Role" }, { id: "11111111-2222-4333-8444-555555555555", type: "Scope" });
+        const [report] = await check([env], { probeSecret: false });
+        const extra = report.findings.find((f) => f.code === "delegated-permission-extra");
+        assert.equal(extra?.message, "Permissions requested beyond what NocoBase's Email Manager needs: Mail.Read (delegated) of Microsoft Graph; " +
+            "Application.Read.All (application) of Microsoft Graph; delegated 11111111-2222-4333-8444-555555555555 of Microsoft Graph.");
     });
 
     it("reports a missing and an extra delegated permission", async () => {
@@ -221,6 +233,14 @@ describe("doctor", () => {
             return file;
         }
 
+        /** No 8-character piece of `secret` in the output: a parser or a cut may have copied part of it. */
+        function assertNoPieceOf(run: { stdout: string; stderr: string }, secret: string): void {
+            for (let i = 0; i + 8 <= secret.length; i++) {
+                const piece = secret.slice(i, i + 8);
+                assert.ok(!run.stdout.includes(piece) && !run.stderr.includes(piece), `a piece of a secret was printed: ${piece}`);
+            }
+        }
+
         function assertNoSecret(run: { stdout: string; stderr: string }, envs: SeededStackOutputs[]): void {
             for (const secret of [...envs.map((e) => e.clientSecret), caller.clientSecret]) {
                 assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "a secret was printed");
@@ -261,11 +281,11 @@ describe("doctor", () => {
             assertNoSecret(run, [a, b]);
         });
 
-        it("exits 2 naming Microsoft Graph and a fix when Graph is unreachable", async () => {
+        it("exits 1 naming Microsoft Graph and a fix when Graph is unreachable", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-unreachable" });
             const run = await runScript("doctor.ts", [await outputsFile(env)],
                 { ...emulator.environmentFor(caller), GRAPH_BASE_URL: `https://127.0.0.1:${await closedPort()}` });
-            assert.equal(run.code, 2, run.stderr);
+            assert.equal(run.code, 1, run.stderr);
             // The table wraps long lines; compare the text as one line.
             const flat = run.stdout.replace(/\s+/g, " ");
             assert.match(flat, /COULD NOT CHECK/);
@@ -274,7 +294,7 @@ describe("doctor", () => {
             assertNoSecret(run, [env]);
         });
 
-        it("exits 2 for unusable input, with usage, and never echoes the secret of a malformed file", async () => {
+        it("exits 2 for unusable options, 1 for an environment it cannot read, never echoing the secret", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-bad-input" });
             const usage = await runScript("doctor.ts", ["--warn-days", "soon"], emulator.environmentFor(caller));
             assert.equal(usage.code, 2);
@@ -282,9 +302,115 @@ describe("doctor", () => {
             const partial = join(dir, "partial.json");
             await writeFile(partial, JSON.stringify({ ...env, redirectUris: undefined }));
             const run = await runScript("doctor.ts", [partial], emulator.environmentFor(caller));
-            assert.equal(run.code, 2);
+            assert.equal(run.code, 1);
             assert.match(run.stdout, /missing or malformed stack outputs: redirectUris/);
             assertNoSecret(run, [env]);
+        });
+
+        it("never quotes a malformed outputs file, where JSON.parse would copy a piece of the secret", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "cli-malformed" });
+            const text = JSON.stringify(env);
+            const cuts = [
+                text.replace(`"${env.clientSecret}"`, `"${env.clientSecret}" oops`),
+                text.replace(`"${env.clientSecret}"`, env.clientSecret),
+                text.slice(0, text.indexOf(env.clientSecret) + 12),
+            ];
+            for (const [i, json] of cuts.entries()) {
+                const file = join(dir, `malformed-${i}.json`);
+                await writeFile(file, json);
+                for (const args of [[file], ["--json", "--probe-secret", file]]) {
+                    const run = await runScript("doctor.ts", args, emulator.environmentFor(caller));
+                    assert.equal(run.code, 1, run.stderr);
+                    assert.match(run.stdout, /not valid JSON/);
+                    assertNoPieceOf(run, env.clientSecret);
+                }
+            }
+        });
+
+        it("checks drift from outputs printed without --show-secrets; only --probe-secret asks for them", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "cli-hidden" });
+            const file = join(dir, "hidden.json");
+            await writeFile(file, JSON.stringify({ ...env, clientSecret: "[secret]" }));
+            const drift = await runScript("doctor.ts", [file], emulator.environmentFor(caller));
+            assert.equal(drift.code, 0, drift.stdout + drift.stderr);
+            assert.match(drift.stdout, /^cli-hidden\s+OK/m);
+            const probe = await runScript("doctor.ts", ["--probe-secret", file], emulator.environmentFor(caller));
+            assert.equal(probe.code, 1);
+            assert.match(probe.stdout.replace(/\s+/g, " "), /clientSecret is hidden .* --show-secrets/);
+        });
+
+        it("says once that its own credential was refused, with a fix for that credential, not the stack's secret", async () => {
+            const a = emulator.directory.seedEnvironment({ environment: "own-a" });
+            const b = emulator.directory.seedEnvironment({ environment: "own-b" });
+            const wrong = "Wr0ng~SecretValue-of-the-doctor-123";
+            const run = await runScript("doctor.ts", [await outputsFile(a), await outputsFile(b)],
+                { ...emulator.environmentFor(caller), AZURE_CLIENT_SECRET: wrong });
+            assert.equal(run.code, 1, run.stderr);
+            const flat = run.stdout.replace(/\s+/g, " ");
+            assert.equal(flat.match(/Microsoft identity platform:/g)?.length, 1, run.stdout);
+            assert.match(flat, /sign in to tenant \S+ for Microsoft Graph failed \(HTTP 401, AADSTS7000215\)/);
+            assert.match(flat, /Fix: the client secret of the identity this command signs in with is wrong: set AZURE_CLIENT_SECRET/);
+            assert.match(flat, /This is not the stack's secret/);
+            assert.doesNotMatch(flat, /pulumi up|stack outputs/);
+            assert.match(flat, /own-b .*The same failure as own-a, above\./);
+            assert.ok(!flat.includes(".."), "no doubled period");
+            assertNoSecret(run, [a, b]);
+            assertNoPieceOf(run, wrong);
+        });
+
+        it("says when its identity is not registered in the stack's tenant", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "own-unknown" });
+            const run = await runScript("doctor.ts", [await outputsFile(env)],
+                { ...emulator.environmentFor(caller), AZURE_CLIENT_ID: "0b1c2d3e-0000-4000-8000-0000000000aa" });
+            assert.equal(run.code, 1);
+            const flat = run.stdout.replace(/\s+/g, " ");
+            assert.match(flat, /\(HTTP 400, AADSTS700016\)/);
+            assert.match(flat, /Fix: the identity this command signs in with is not registered in this tenant: .*az login --tenant/);
+            assertNoSecret(run, [env]);
+        });
+
+        it("blames the network, not the credential, when the token endpoint gives no answer", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "no-token-endpoint" });
+            emulator.identity.dropTokenRequests = true;
+            let dropped;
+            try {
+                dropped = await runScript("doctor.ts", [await outputsFile(env)], emulator.environmentFor(caller));
+            } finally {
+                emulator.identity.dropTokenRequests = false;
+            }
+            const closed = await runScript("doctor.ts", [await outputsFile(env)],
+                { ...emulator.environmentFor(caller), AZURE_AUTHORITY_HOST: `https://127.0.0.1:${await closedPort()}` });
+            for (const run of [dropped, closed]) {
+                assert.equal(run.code, 1, run.stderr);
+                const flat = run.stdout.replace(/\s+/g, " ");
+                assert.match(flat, /failed \(no response, NetworkError\): no answer from the token endpoint/);
+                assert.match(flat, /Fix: the token endpoint could not be reached: check the network path/);
+                assert.doesNotMatch(flat, /HTTP 400/);
+                assertNoSecret(run, [env]);
+            }
+        });
+
+        it("names the permission a 403 lacks, for the application and for the grants", async () => {
+            const denied = "Insufficient privileges to complete the operation.";
+            const plain = emulator.directory.seedEnvironment({ environment: "denied-app" });
+            emulator.failNext(1, 403, "Authorization_RequestDenied", denied, `/applications/${plain.applicationObjectId}`);
+            const app403 = await runScript("doctor.ts", [await outputsFile(plain)], emulator.environmentFor(caller));
+            const consent = emulator.directory.seedEnvironment({ environment: "denied-grants", adminConsent: true });
+            emulator.failNext(1, 403, "Authorization_RequestDenied", denied, "/oauth2PermissionGrants");
+            const grants403 = await runScript("doctor.ts", [await outputsFile(consent)], emulator.environmentFor(caller));
+            for (const [run, permission] of [[app403, /Microsoft Graph permission Application\.Read\.All/], [grants403, /Microsoft Graph permission Directory\.Read\.All/]] as const) {
+                assert.equal(run.code, 1, run.stderr);
+                const flat = run.stdout.replace(/\s+/g, " ");
+                assert.match(flat, /\(HTTP 403, Authorization_RequestDenied\): Insufficient privileges to complete the operation \[request-id [0-9a-f-]+\]\. Fix:/);
+                assert.match(flat, permission);
+            }
+        });
+
+        it("prints its usage with --help, exit 0", async () => {
+            const run = await runScript("doctor.ts", ["--help"], emulator.environmentFor(caller));
+            assert.equal(run.code, 0, run.stderr);
+            assert.match(run.stdout, /^Usage: npm run doctor/);
+            assert.match(run.stdout, /Exit codes: 0 healthy, 1 findings or an environment could not be checked, 2 usage/);
         });
     });
 });

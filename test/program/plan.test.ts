@@ -59,7 +59,7 @@ describe("offline plan", () => {
         assert.equal(code, 1);
         assert.equal(stdout, "");
         assert.match(stderr, /configuration error/);
-        assert.match(stderr, /nocobase-entra-mail:nocobaseUrl "http:\/\/crm\.example\.com\/\?x=1" uses http/);
+        assert.match(stderr, /nocobase-entra-mail:nocobaseUrl "http:\/\/crm\.example\.com\/\?x=\[redacted\]" uses http/);
         assert.match(stderr, /nocobase-entra-mail:secretLifetimeDays is 30, below 2 x secretRotationDays \(60\) \+ 7 days of slack = 127/);
         assert.match(stderr, /Fix: pulumi config set nocobase-entra-mail:secretLifetimeDays 127/);
         assert.ok(!stderr.includes("v1:AAAABBBBCCCC"));
@@ -89,6 +89,15 @@ describe("offline plan", () => {
         assert.equal(code, 2);
         assert.match(stderr, /is not a JSON object of stack outputs/);
         assert.ok(!`${stdout}${stderr}`.includes("plan-test-secret-that-must-not-leak"));
+    });
+
+    it("prints its usage with --help, exit 0, and refuses an unknown option with it, exit 2", () => {
+        const help = plan("--help");
+        assert.equal(help.code, 0, help.stderr);
+        assert.match(help.stdout, /^Usage: npm run plan -- --stack <name>/);
+        const unknown = plan("--stak", "dev");
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /Unknown option '--stak'[\s\S]*Usage: npm run plan/);
     });
 
     it("names the known stacks when the stack file is missing, exit 2", () => {

@@ -289,3 +289,73 @@ describe("program: hand-over to NocoBase", () => {
         assert.equal(result.outputs.nocobaseSubApp, "sales");
     });
 });
+
+describe("program: configuration as Pulumi hands it over", () => {
+    async function withEnvironment<T>(values: Record<string, string | undefined>, work: () => Promise<T>): Promise<T> {
+        const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+        const set = (entries: Record<string, string | undefined>) => {
+            for (const [k, v] of Object.entries(entries)) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+        };
+        set(values);
+        try {
+            return await work();
+        } finally {
+            set(saved);
+        }
+    }
+
+    it("declares the hand-over when NOCOBASE_API_TOKEN is exported where pulumi up runs, and refuses it blank", async () => {
+        const result = await withEnvironment({ NOCOBASE_API_TOKEN: "exported-key-that-must-not-leak" },
+            () => run({ nocobaseUrl: "https://crm.example.com" }));
+        const handover = result.registrations.filter((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+        assert.equal(handover.length, 1);
+        assert.ok(!JSON.stringify(result.registrations).includes("exported-key-that-must-not-leak"));
+        const blank = await withEnvironment({ NOCOBASE_API_TOKEN: " " }, () => runExpectingFailure({ nocobaseUrl: "https://crm.example.com" }));
+        assert.match(blank.error.message, /nocobaseApiToken is not set and NOCOBASE_API_TOKEN is set but empty/);
+        assert.equal(blank.registrations.length, 0);
+    });
+
+    it("refuses an empty nocobaseApiToken", async () => {
+        const failure = await withEnvironment({ NOCOBASE_API_TOKEN: undefined },
+            () => runExpectingFailure({ nocobaseUrl: "https://crm.example.com", nocobaseApiToken: "" }));
+        assert.match(failure.error.message, /nocobase-entra-mail:nocobaseApiToken is set but empty/);
+    });
+
+    it("refuses a mistyped key of the namespace, naming the key meant", async () => {
+        const failure = await runExpectingFailure({ nocobaseUrl: "https://crm.example.com", grantAdminConsents: "true" });
+        assert.ok(pulumi.RunError.isInstance(failure.error));
+        assert.match(failure.error.message, /nocobase-entra-mail:grantAdminConsents is not a setting of this project .*did you mean grantAdminConsent/);
+        assert.match(failure.error.message, /Fix: pulumi config rm nocobase-entra-mail:grantAdminConsents && pulumi config set nocobase-entra-mail:grantAdminConsent true/);
+        assert.equal(failure.registrations.length, 0);
+    });
+
+    it("warns when NOCOBASE_ENTRA_MAIL_NOW fixes the clock, and follows it", async () => {
+        const warnings: string[] = [];
+        const original = console.warn;
+        console.warn = (...args: unknown[]) => { warnings.push(args.map(String).join(" ")); };
+        try {
+            const result = await withEnvironment({ NOCOBASE_ENTRA_MAIL_NOW: "2030-01-01T00:00:00Z" },
+                () => runProgram({ stack: "dev", config: { nocobaseUrl: "https://crm.example.com" } }));
+            assert.match(String(result.outputs.nextRotationAt), /^2030-/);
+        } finally {
+            console.warn = original;
+        }
+        assert.ok(warnings.some((w) => /NOCOBASE_ENTRA_MAIL_NOW is set: the secret's rotation is computed as of 2030-01-01T00:00:00\.000Z/.test(w)),
+            `warnings: ${JSON.stringify(warnings)}`);
+    });
+
+    it("does not warn for an offline evaluation at a chosen instant", async () => {
+        const warnings: string[] = [];
+        const original = console.warn;
+        console.warn = (...args: unknown[]) => { warnings.push(args.map(String).join(" ")); };
+        try {
+            await run({ nocobaseUrl: "https://crm.example.com" });
+        } finally {
+            console.warn = original;
+        }
+        assert.deepEqual(warnings.filter((w) => w.includes("NOCOBASE_ENTRA_MAIL_NOW")), []);
+    });
+});

@@ -68,9 +68,9 @@ describe("push-to-nocobase arguments", () => {
     });
 
     it("refuses unknown options, a missing value and two files", () => {
-        assert.throws(() => parsePushArguments(["--force"]), /unknown option --force/);
-        assert.throws(() => parsePushArguments(["--api-url"]), /--api-url needs a value/);
-        assert.throws(() => parsePushArguments(["--api-url", "--help"]), /--api-url needs a value/);
+        assert.throws(() => parsePushArguments(["--force"]), /Unknown option '--force'/);
+        assert.throws(() => parsePushArguments(["--api-url"]), /'--api-url <value>' argument missing/);
+        assert.throws(() => parsePushArguments(["--api-url", "--help"]), /'--api-url' argument is ambiguous/);
         assert.throws(() => parsePushArguments(["a.json", "b.json"]), /one outputs file at a time/);
     });
 });

@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { CONFIG_KEYS, ConfigProblem, DEFAULTS, formatProblems, RawSettings, Settings, validateSettings } from "../../src/settings";
+import {
+    applyChanges, CONFIG_KEYS, ConfigChange, ConfigProblem, DEFAULTS, formatProblems, RawSettings, Settings, validateSettings,
+} from "../../src/settings";
 
 const base: RawSettings = { stack: "dev", nocobaseApiTokenSet: false, nocobaseUrl: "https://crm.example.com" };
 
@@ -227,5 +229,190 @@ describe("settings an adopted registration keeps", () => {
         assert.equal(p.key, "adoptAdminConsentGrantId");
         assert.match(p.fix, /^pulumi config rm nocobase-entra-mail:adoptAdminConsentGrantId/);
         assert.equal(onlyProblem({ adoptAdminConsentGrantId: "a b", grantAdminConsent: "true" }).problem, 'is "a b", not an oauth2PermissionGrant ID');
+    });
+});
+
+describe("settings never echo a credential", () => {
+    const KEY = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlTmFtZSI6InJvb3QifQ.c2VjcmV0LXNpZ25hdHVyZS12YWx1ZQ";
+    const PASSWORD = "hunter2-Pa55word";
+    const CLIENT_SECRET = "Xy8Q~a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXy";
+    const planted: Array<[string, Partial<RawSettings>]> = [
+        ["a password in nocobaseUrl", { nocobaseUrl: `https://admin:${PASSWORD}@crm.example.com` }],
+        ["an API key pasted as nocobaseUrl", { nocobaseUrl: KEY }],
+        ["an API key in nocobaseUrl's query", { nocobaseUrl: `https://crm.example.com/?token=${KEY}` }],
+        ["an API key in nocobaseUrl's path", { nocobaseUrl: `http://crm.example.com/${KEY}` }],
+        ["a password in an extra URL", { extraNocobaseUrls: JSON.stringify([`ftp://bob:${PASSWORD}@b.example.com`]) }],
+        ["a key as an extra URL", { extraNocobaseUrls: JSON.stringify([CLIENT_SECRET]) }],
+        ["a key instead of a list", { extraNocobaseUrls: KEY }],
+        ["a password in nocobaseApiUrl", { nocobaseApiUrl: `https://admin:${PASSWORD}@crm.example.com/api` }],
+        ["an API key pasted as nocobaseApiUrl", { nocobaseApiUrl: KEY }],
+        ["an API key in nocobaseApiUrl's query", { nocobaseApiUrl: `https://crm.example.com/api?key=${KEY}` }],
+        ["a key as a variable name", { nocobaseClientSecretVariable: CLIENT_SECRET }],
+        ["a key as the sub-application", { nocobaseSubApp: CLIENT_SECRET }],
+        ["a key as the audience", { signInAudience: KEY }],
+        ["a key as a number", { secretRotationDays: CLIENT_SECRET }],
+        ["a key as a boolean", { grantAdminConsent: KEY }],
+        ["a key as an owner", { owners: JSON.stringify([KEY]) }],
+        ["a key as the adopted object ID", { adoptApplicationObjectId: CLIENT_SECRET }],
+        ["a key in an over-long display name", { displayName: `${"x".repeat(80)} ${KEY}` }],
+        ["a key under a mistyped key name", { unknownKeys: { nocobaseApiTokn: KEY, displayNme: CLIENT_SECRET } }],
+    ];
+    for (const [what, raw] of planted) {
+        it(`refuses ${what} without showing it`, () => {
+            const message = formatProblems(problems(raw));
+            for (const secret of [KEY, PASSWORD, CLIENT_SECRET]) {
+                for (let i = 0; i + 8 <= secret.length; i++) {
+                    assert.ok(!message.includes(secret.slice(i, i + 8)), `a piece of a credential leaked:\n${message}`);
+                }
+            }
+        });
+    }
+});
+
+describe("configuration checks", () => {
+    it("refuses the IPv6 loopback, which Microsoft does not support in redirect URIs", () => {
+        for (const url of ["https://[::1]", "http://[::1]:13000", "https://[0:0:0:0:0:0:0:1]/nb"]) {
+            const p = onlyProblem({ nocobaseUrl: url });
+            assert.equal(p.key, "nocobaseUrl");
+            assert.match(p.problem, /IPv6 loopback address \[::1\]/);
+        }
+        assert.match(onlyProblem({ extraNocobaseUrls: '["https://[::1]"]' }).problem, /entry 0 .*IPv6 loopback/);
+    });
+
+    it("names the key of a malformed percent-escape instead of crashing", () => {
+        for (const [raw, key] of [[{ nocobaseUrl: "https://crm.example.com/a%zz" }, "nocobaseUrl"],
+            [{ extraNocobaseUrls: '["https://b.example.com/%E0%A4%A"]' }, "extraNocobaseUrls"]] as const) {
+            const p = onlyProblem(raw);
+            assert.equal(p.key, key);
+            assert.match(p.problem, /malformed percent-escape/);
+        }
+    });
+
+    it("blames an over-long callback on the extra URL and item it comes from", () => {
+        const long = `https://b.example.com/${"p".repeat(220)}`;
+        const p = onlyProblem({ extraNocobaseUrls: JSON.stringify(["https://a.example.com", long]) });
+        assert.equal(p.key, "extraNocobaseUrls");
+        assert.match(p.problem, /^entry 1 gives the redirect URI/);
+        assert.equal(p.fix, "pulumi config rm --path 'nocobase-entra-mail:extraNocobaseUrls[1]'");
+    });
+
+    it("blames a rotation period at or above the longest lifetime on the rotation period", () => {
+        const p = onlyProblem({ secretRotationDays: "730", secretLifetimeDays: "730" });
+        assert.equal(p.key, "secretRotationDays");
+        assert.match(p.problem, /is 730, too long for secretLifetimeDays \(730\)/);
+        assert.equal(p.fix, "pulumi config set nocobase-entra-mail:secretRotationDays 361");
+    });
+
+    it("refuses unknown keys of the namespace, naming the nearest known key", () => {
+        const p = onlyProblem({ unknownKeys: { grantAdminConsents: "true" } });
+        assert.equal(p.key, "grantAdminConsents");
+        assert.match(p.problem, /did you mean grantAdminConsent$/);
+        assert.equal(p.fix, "pulumi config rm nocobase-entra-mail:grantAdminConsents && " +
+            "pulumi config set nocobase-entra-mail:grantAdminConsent true");
+        assert.match(onlyProblem({ unknownKeys: { colour: "blue" } }).fix, /^pulumi config rm nocobase-entra-mail:colour$/);
+        assert.match(onlyProblem({ unknownKeys: { nocobaseApiTokn: "x" } }).fix,
+            /pulumi config set --secret nocobase-entra-mail:nocobaseApiToken <API key>/);
+    });
+
+    it("refuses an empty API key, in stack config or in the environment", () => {
+        const inConfig = onlyProblem({ nocobaseApiTokenBlankIn: "config" });
+        assert.equal(inConfig.key, "nocobaseApiToken");
+        assert.match(inConfig.fix, /^pulumi config set --secret nocobase-entra-mail:nocobaseApiToken </);
+        assert.match(onlyProblem({ nocobaseApiTokenBlankIn: "environment" }).problem, /NOCOBASE_API_TOKEN is set but empty/);
+    });
+});
+
+/** Reads the `pulumi config set/rm` commands of a fix back into changes, filling placeholders with valid values. */
+function changesOf(fix: string): ConfigChange[] | undefined {
+    const commands = fix.split(" && ");
+    if (!commands.every((c) => c.startsWith("pulumi config "))) {
+        return undefined;
+    }
+    const placeholder = (key: string): string => key === "owners" || key === "adoptApplicationObjectId"
+        ? "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" : key === "nocobaseApiToken" ? "a-key" : "https://crm.example.com";
+    return commands.map((command) => {
+        const match = /^pulumi config (set|rm)( --secret)? (?:--path '([^']+)'|(\S+))(?: (.+))?$/.exec(command);
+        assert.ok(match, `not a command users can run: ${command}`);
+        const [, verb, secret, path, name, rawValue] = match;
+        const full = /^nocobase-entra-mail:([A-Za-z]+)(?:\[(\d+)\])?$/.exec(path ?? name);
+        assert.ok(full, `not a key of the namespace: ${command}`);
+        const key = full[1];
+        let value = verb === "rm" ? undefined : rawValue.startsWith("'") ? rawValue.slice(1, -1).replace(/'\\''/g, "'") : rawValue;
+        if (value !== undefined && /^<.*>$/.test(value)) {
+            value = placeholder(key);
+        }
+        return { key, index: full[2] === undefined ? undefined : Number(full[2]), value, secret: secret !== undefined };
+    });
+}
+
+describe("every suggested fix is itself accepted", () => {
+    /** Values per key, good and bad, that the generator combines. */
+    const pools: Record<string, ReadonlyArray<string | undefined>> = {
+        nocobaseUrl: [undefined, "https://crm.example.com", "crm.example.com", "http://crm.example.com", "https://[::1]",
+            "https://crm.example.com/a%zz", `https://example.com/${"p".repeat(230)}`, "https://u:p@crm.example.com"],
+        nocobaseSubApp: [undefined, "sales", "sales/eu", "x".repeat(64)],
+        extraNocobaseUrls: [undefined, "[]", '["https://b.example.com"]', '["ftp://b.example.com","https://c.example.com"]',
+            JSON.stringify([`https://b.example.com/${"q".repeat(230)}`]), "not-a-list", "[1,2]"],
+        displayName: [undefined, "NocoBase", "x".repeat(95), "x".repeat(125)],
+        signInAudience: [undefined, "AzureADMyOrg", "PersonalMicrosoftAccount", "Everyone"],
+        secretRotationDays: [undefined, "1", "30", "90", "400", "730", "800", "0", "ninety"],
+        secretLifetimeDays: [undefined, "2", "60", "90", "180", "730", "800", "1", "forever"],
+        secretGeneration: [undefined, "1", "7", "0", "1.5"],
+        grantAdminConsent: [undefined, "true", "false", "yes"],
+        owners: [undefined, '["5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]', '["alice@example.com"]', "alice"],
+        adoptApplicationObjectId: [undefined, "5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f", "my-app"],
+        nocobaseApiUrl: [undefined, "https://crm.internal.example.com/api", "http://nocobase.internal/api", "https://x.example.com/v1", "api"],
+        nocobaseClientIdVariable: [undefined, "OUTLOOK_ID", "1-client", "MICROSOFT_EMAIL_CLIENT_SECRET"],
+        nocobaseClientSecretVariable: [undefined, "OUTLOOK_SECRET", "MICROSOFT_EMAIL_CLIENT_ID", "bad name"],
+    };
+    const unknownPool: ReadonlyArray<Record<string, string>> = [{}, { grantAdminConsents: "true" }, { secretRotationDay: "30" }, { colour: "blue" }];
+    const blankPool: ReadonlyArray<RawSettings["nocobaseApiTokenBlankIn"]> = [undefined, "config", "environment"];
+
+    /** A small deterministic generator, so a failure can be reproduced. */
+    function random(seed: number): () => number {
+        let state = seed;
+        return () => {
+            state = (state * 1103515245 + 12345) % 2147483648;
+            return state / 2147483648;
+        };
+    }
+
+    /** Fixes that are a decision for a person (which URL to drop), not a command. */
+    const PROSE_FIXES = /^(remove URLs from extraNocobaseUrls|use a shorter NocoBase URL)/;
+
+    it("applies each fix of 400 generated configurations and finds the problem gone, and no new one", () => {
+        const next = random(20261125);
+        const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
+        let checked = 0;
+        for (let run = 0; run < 400; run++) {
+            const raw: RawSettings = {
+                ...Object.fromEntries(Object.entries(pools).map(([key, values]) => [key, next() < 0.5 ? undefined : pick(values)])),
+                nocobaseUrl: pick(pools.nocobaseUrl.slice(1)),
+                stack: "dev",
+                nocobaseApiTokenSet: false,
+                nocobaseApiTokenBlankIn: next() < 0.2 ? pick(blankPool) : undefined,
+                unknownKeys: next() < 0.3 ? pick(unknownPool) : {},
+            };
+            const result = validateSettings(raw);
+            if (result.ok) {
+                continue;
+            }
+            const keysBefore = new Set(result.problems.map((p) => p.key));
+            for (const problem of result.problems) {
+                const changes = changesOf(problem.fix);
+                if (changes === undefined) {
+                    assert.match(problem.fix, PROSE_FIXES, `fix is neither a command nor a known decision: ${formatProblems([problem])}`);
+                    continue;
+                }
+                const after = validateSettings(applyChanges(raw, changes));
+                const context = `${formatProblems([problem])}\nin ${JSON.stringify(raw)}\nafter it: ${after.ok ? "accepted" : formatProblems(after.problems)}`;
+                if (!after.ok) {
+                    assert.ok(after.problems.every((p) => p.key !== problem.key), `the fix is refused again:\n${context}`);
+                    assert.ok(after.problems.every((p) => keysBefore.has(p.key)), `the fix breaks another key:\n${context}`);
+                }
+                checked++;
+            }
+        }
+        assert.ok(checked > 300, `only ${checked} fixes were checked`);
     });
 });

@@ -7,6 +7,8 @@
  *   emulator.throttleNext(2, 1);               // the next 2 Graph calls answer 429, Retry-After: 1
  *   emulator.graph.replicationDelayMs = 1500;  // created objects answer 404 for 1.5 s
  *   emulator.latencyMs = 100;                  // each Graph call takes 100 ms more
+ *   emulator.failNext(1, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+ *   emulator.identity.dropTokenRequests = true; // the token endpoint closes connections unanswered
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:https";
@@ -26,6 +28,14 @@ export interface LoggedRequest {
     readonly status: number;
     /** appId of the caller (Graph) or of the client asking for a token. */
     readonly client: string | undefined;
+}
+
+interface PendingFailure {
+    remaining: number;
+    readonly status: number;
+    readonly code: string;
+    readonly message: string;
+    readonly pathIncludes: string | undefined;
 }
 
 interface PendingThrottle {
@@ -50,6 +60,8 @@ export interface Emulator {
     readonly maxConcurrentGraphCalls: number;
     /** The next `count` Graph calls (whose path includes `pathIncludes`, when given) answer 429. */
     throttleNext(count: number, retryAfterSeconds: number, pathIncludes?: string): void;
+    /** The next `count` Graph calls (whose path includes `pathIncludes`, when given) answer this error, e.g. 403. */
+    failNext(count: number, status: number, code: string, message: string, pathIncludes?: string): void;
     /** Graph writes (anything but GET) logged so far. */
     graphWrites(): LoggedRequest[];
     resetStats(): void;
@@ -68,6 +80,7 @@ export async function startEmulator(): Promise<Emulator> {
     const identity: IdentitySettings = { secretPropagationMs: 0 };
     const log: LoggedRequest[] = [];
     const throttles: PendingThrottle[] = [];
+    const failures: PendingFailure[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
     let origin = "";
@@ -83,6 +96,11 @@ export async function startEmulator(): Promise<Emulator> {
         }
         const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
         if (token && ex.method === "POST") {
+            if (identity.dropTokenRequests === true) {
+                // An unreachable token endpoint as clients see it: the connection closes without an answer.
+                ex.req.socket.destroy();
+                return "token";
+            }
             tokenEndpoint(ex, token[1], directory, tokens, identity);
             return "token";
         }
@@ -95,6 +113,12 @@ export async function startEmulator(): Promise<Emulator> {
         try {
             if (state.latencyMs > 0) {
                 await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
+            }
+            const failure = failures.find((f) => f.remaining > 0 && (f.pathIncludes === undefined || path.includes(f.pathIncludes)));
+            if (failure) {
+                failure.remaining--;
+                sendGraphError(ex, failure.status, failure.code, failure.message);
+                return "graph";
             }
             const throttle = throttles.find((t) => t.remaining > 0 && (t.pathIncludes === undefined || path.includes(t.pathIncludes)));
             if (throttle) {
@@ -161,6 +185,9 @@ export async function startEmulator(): Promise<Emulator> {
         get maxConcurrentGraphCalls() { return maxInFlight; },
         throttleNext(count, retryAfterSeconds, pathIncludes) {
             throttles.push({ remaining: count, retryAfterSeconds, pathIncludes });
+        },
+        failNext(count, status, code, message, pathIncludes) {
+            failures.push({ remaining: count, status, code, message, pathIncludes });
         },
         graphWrites() {
             return log.filter((l) => l.kind === "graph" && l.method !== "GET");

@@ -17,6 +17,8 @@ export interface IssuedToken {
 export interface IdentitySettings {
     /** How long after addPassword the token endpoint still rejects the new secret (propagation). */
     secretPropagationMs: number;
+    /** Closes token requests without an answer, as an unreachable token endpoint does (metadata still answers). */
+    dropTokenRequests?: boolean;
 }
 
 function tokenError(ex: Exchange, status: number, error: string, aadsts: number, description: string): void {

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { BOOTSTRAP_USAGE, parseBootstrapArguments } from "../../src/bootstrap/deployer-permissions";
+import { parseCommandLine, UsageError } from "../../src/command-line";
+import { DOCTOR_USAGE, parseDoctorArguments } from "../../src/doctor/doctor-arguments";
+import { parsePushArguments, PUSH_USAGE } from "../../src/nocobase/push-arguments";
+import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "../../src/settings";
+
+const TENANT = { AZURE_TENANT_ID: "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" };
+
+describe("command lines", () => {
+    it("take --help and -h everywhere", () => {
+        assert.equal(parseDoctorArguments(["--help"]).help, true);
+        assert.equal(parseDoctorArguments(["-h"]).help, true);
+        assert.equal(parseBootstrapArguments(["--help"], {}).help, true);
+        assert.equal(parsePushArguments(["-h"]).help, true);
+    });
+
+    it("state the one exit-code contract in every usage", () => {
+        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE]) {
+            assert.match(usage, /-h, --help/);
+            assert.match(usage, /(Exit codes|Exit status): 0 [^\n]*, 1 [^\n]*, 2 usage/);
+        }
+    });
+
+    it("name only configuration keys that exist", () => {
+        const known = new Set<string>([...CONFIG_KEYS, API_TOKEN_KEY]);
+        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE]) {
+            for (const [, key] of usage.matchAll(new RegExp(`${CONFIG_NAMESPACE}:([A-Za-z]+)`, "g"))) {
+                assert.ok(known.has(key), `${key} is not a configuration key`);
+            }
+            assert.doesNotMatch(usage, /\badminConsent\b/, "the key is grantAdminConsent");
+        }
+    });
+
+    it("refuse unknown options as usage errors without repeating a pasted key", () => {
+        const key = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoicm9vdCJ9.c2lnbmF0dXJlLXZhbHVlLXBhcnQ";
+        assert.throws(() => parseCommandLine([`--token=${key}`], {}, false), (err: Error) => {
+            assert.ok(err instanceof UsageError);
+            assert.match(err.message, /Unknown option '--token'/);
+            assert.ok(!err.message.includes(key.slice(0, 12)), err.message);
+            return true;
+        });
+        assert.throws(() => parseDoctorArguments(["--warn-days", "soon"]), UsageError);
+        assert.throws(() => parseDoctorArguments(["--warn-days", key]), (err: Error) => !err.message.includes(key.slice(0, 12)));
+        assert.throws(() => parseBootstrapArguments(["--repository", key, "--environment", "p"], TENANT),
+            (err: Error) => !err.message.includes(key.slice(0, 12)));
+        assert.throws(() => parseBootstrapArguments(["--repository", "acme/site", "--environment", "p", "extra"], TENANT), UsageError);
+    });
+
+    it("parse the doctor's options and files, stdin for none or -", () => {
+        assert.deepEqual(parseDoctorArguments(["--json", "--warn-days=7", "--concurrency", "2", "a.json", "-"]), {
+            json: true, warnDays: 7, probeSecret: false, concurrency: 2, timeoutSeconds: 30, files: ["a.json"], help: false,
+        });
+    });
+});
