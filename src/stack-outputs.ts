@@ -4,6 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
+import { parseRotationRecord } from "./rotation-record";
+import { otherSlot } from "./secret-rotation";
 
 export interface StackOutputs {
     /** Stack (environment) name. */
@@ -35,6 +37,10 @@ export interface StackOutputs {
     readonly owners?: readonly string[];
     /** Permissions kept besides the five mail scopes, as `<resource app ID>/<Scope|Role>/<id>`; absent from older stacks. */
     readonly additionalPermissions?: readonly string[];
+    /** Key IDs of every client secret the stack manages (both slots of `secretRotation`), NocoBase's included. */
+    readonly managedSecretKeyIds?: readonly string[];
+    /** Key ID of the fallback slot, which the next rotation replaces delete-before-replace; absent while it is empty. */
+    readonly fallbackSecretKeyId?: string;
 }
 
 const STRING_FIELDS = [
@@ -113,7 +119,28 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
         throw new Error(`${source}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}"). ` +
             "Run pulumi stack output with --show-secrets.");
     }
-    return record as unknown as StackOutputs;
+    return { ...(record as unknown as StackOutputs), ...managedSecrets(record, source) };
+}
+
+/** The stack's secrets from `secretRotation`; stacks of the single-secret layout manage one secret only. */
+function managedSecrets(record: Record<string, unknown>, source: string): Pick<StackOutputs, "managedSecretKeyIds" | "fallbackSecretKeyId"> {
+    const own = record.clientSecretKeyId as string;
+    if (record.secretRotation === undefined) {
+        return { managedSecretKeyIds: [own] };
+    }
+    let rotation;
+    try {
+        rotation = parseRotationRecord({ secretRotation: record.secretRotation });
+    } catch (err) {
+        throw new Error(`${source}: malformed stack output secretRotation (${(err as Error).message}). ` +
+            "Export it with this project's program (pulumi up).", { cause: err });
+    }
+    const slots = Object.values(rotation?.slots ?? {});
+    const fallback = rotation === undefined ? undefined : rotation.slots[otherSlot(rotation.nocobaseSlot)];
+    return {
+        managedSecretKeyIds: [...new Set([own, ...slots.map((slot) => slot.keyId)])],
+        ...(fallback === undefined ? {} : { fallbackSecretKeyId: fallback.keyId }),
+    };
 }
 
 /** The raw text of stack outputs and where it came from (a file name or "stdin"). */

@@ -129,22 +129,27 @@ function checkSecrets(expected: StackOutputs, live: LiveRegistration, options: C
             });
         }
     }
-    const unmanaged = app.passwordCredentials.filter((p) => p.keyId !== expected.clientSecretKeyId);
-    if (unmanaged.length === 0) {
-        return;
+    const managed = new Set([expected.clientSecretKeyId, ...(expected.managedSecretKeyIds ?? [])]);
+    const unmanaged = app.passwordCredentials.filter((p) => !managed.has(p.keyId));
+    if (unmanaged.length > 0) {
+        findings.push({
+            code: "unmanaged-secrets", severity: "warning",
+            message: `Client secrets the stack does not manage: ${unmanaged.map((p) =>
+                `${p.keyId} (${p.displayName ?? "no description"}, expires ${p.endDateTime})`).join("; ")}.`,
+            fix: "Remove them in the Entra admin center (App registrations > Certificates & secrets) unless something else uses them.",
+        });
     }
-    findings.push({
-        code: "unmanaged-secrets", severity: "warning",
-        message: `Client secrets the stack does not manage: ${unmanaged.map((p) =>
-            `${p.keyId} (${p.displayName ?? "no description"}, expires ${p.endDateTime})`).join("; ")}.`,
-        fix: "Remove them in the Entra admin center (App registrations > Certificates & secrets) unless something else uses them.",
-    });
+    // The next rotation deletes the fallback slot's secret before making its new one: it needs room for
+    // one more secret only while that slot is empty.
     const secretLimit = limitsOf(app.signInAudience)?.maxClientSecrets;
-    if (secretLimit !== undefined && app.passwordCredentials.length >= secretLimit) {
+    const fallbackHeld = expected.fallbackSecretKeyId !== undefined && app.passwordCredentials.some((p) => p.keyId === expected.fallbackSecretKeyId);
+    const afterRotation = app.passwordCredentials.length + (fallbackHeld ? 0 : 1);
+    if (secretLimit !== undefined && afterRotation > secretLimit && unmanaged.length > 0) {
         findings.push({
             code: "rotation-blocked", severity: "error",
-            message: `The application holds ${app.passwordCredentials.length} client secrets, the limit for ${app.signInAudience}: ` +
-                "the next rotation creates the new secret before deleting the old one and will fail with TooManyAppPasswords.",
+            message: `The application holds ${app.passwordCredentials.length} client secrets, ${unmanaged.length} of them not the stack's; ` +
+                `the next rotation would make it ${afterRotation}, above the limit of ${secretLimit} for ${app.signInAudience}, ` +
+                "and will fail with TooManyAppPasswords.",
             fix: `Remove the unmanaged secret${unmanaged.length > 1 ? "s" : ""} ${unmanaged.map((p) => p.keyId).join(", ")} ` +
                 "(Entra admin center > App registrations > Certificates & secrets).",
         });
