@@ -29,6 +29,8 @@ if (settings.nocobase !== undefined) {
         clientId: registration.clientId,
         clientSecret: registration.clientSecretValue,
         clientSecretKeyId: registration.clientSecretKeyId,
+        tenantId: registration.tenantId,
+        signInAudience: settings.signInAudience,
     });
 }
 

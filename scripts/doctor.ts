@@ -6,7 +6,9 @@ import { checkEnvironments } from "../src/doctor/check-environments";
 import { DOCTOR_USAGE, parseDoctorArguments, type DoctorArguments } from "../src/doctor/doctor-arguments";
 import { exitCodeFor } from "../src/doctor/findings";
 import { redactSecrets, renderJson, renderTable } from "../src/doctor/report-rendering";
+import { checkNocobase } from "../src/doctor/nocobase-checks";
 import { probeSecret } from "../src/doctor/secret-probe";
+import { API_TOKEN_ENV } from "../src/nocobase/variables-provider";
 import { createDefaultCredential } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
@@ -40,6 +42,9 @@ async function main(): Promise<number> {
             return 0;
         }
         endpoints = resolveMicrosoftEndpoints();
+        if (args.nocobase && !process.env[API_TOKEN_ENV]?.trim()) {
+            throw new Error(`--nocobase needs the NocoBase API key in ${API_TOKEN_ENV}.`);
+        }
         documents = await readDocuments(args);
     } catch (err) {
         process.stderr.write(`doctor: ${(err as Error).message}\n\n${DOCTOR_USAGE}`);
@@ -51,6 +56,7 @@ async function main(): Promise<number> {
     } catch {
         // Unparsable input is reported per environment below; it has no secret field to redact.
     }
+    const nocobaseApiToken = process.env[API_TOKEN_ENV]?.trim() ?? "";
     const credential = createDefaultCredential(endpoints);
     const timeoutMs = args.timeoutSeconds * 1000;
     const clients = new Map<string, GraphClient>();
@@ -64,10 +70,11 @@ async function main(): Promise<number> {
             return client;
         },
         probe: (expected) => probeSecret(expected, endpoints, timeoutMs),
+        nocobase: (expected) => checkNocobase(expected, nocobaseApiToken, { now: new Date(), warnDays: args.warnDays, timeoutMs }),
         now: () => new Date(),
     });
     const rendered = args.json ? renderJson(reports, new Date()) : renderTable(reports, process.stdout.columns || 100);
-    process.stdout.write(redactSecrets(rendered, secrets));
+    process.stdout.write(redactSecrets(rendered, nocobaseApiToken === "" ? secrets : [...secrets, nocobaseApiToken]));
     return exitCodeFor(reports);
 }
 

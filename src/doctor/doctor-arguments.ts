@@ -4,6 +4,8 @@ export interface DoctorArguments {
     readonly json: boolean;
     readonly warnDays: number;
     readonly probeSecret: boolean;
+    /** Also check NocoBase's end (API key from NOCOBASE_API_TOKEN). */
+    readonly nocobase: boolean;
     readonly concurrency: number;
     readonly timeoutSeconds: number;
     /** Files of stack outputs; empty means stdin. */
@@ -21,6 +23,8 @@ Options:
   --json                 machine-readable output
   --warn-days <n>        report secrets expiring within n days (default 30)
   --probe-secret         also request a token with each stack's client secret
+  --nocobase             also check NocoBase: the secret's key ID, a pending restart, the API key's
+                         expiry (API key from NOCOBASE_API_TOKEN)
   --concurrency <n>      environments checked at once (default 4, at most 32)
   --timeout-seconds <n>  time limit of each call to Microsoft (default 30)
   -h, --help             this help
@@ -40,6 +44,7 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
 export function parseDoctorArguments(argv: readonly string[]): DoctorArguments {
     let json = false;
     let probeSecret = false;
+    let nocobase = false;
     let help = false;
     let warnDays = 30;
     let concurrency = 4;
@@ -52,6 +57,7 @@ export function parseDoctorArguments(argv: readonly string[]): DoctorArguments {
         switch (flag) {
             case "--json": json = true; break;
             case "--probe-secret": probeSecret = true; break;
+            case "--nocobase": nocobase = true; break;
             case "-h": case "--help": help = true; break;
             case "--warn-days": warnDays = positiveInteger(flag, value(), 3650); break;
             case "--concurrency": concurrency = positiveInteger(flag, value(), 32); break;
@@ -65,5 +71,5 @@ export function parseDoctorArguments(argv: readonly string[]): DoctorArguments {
                 }
         }
     }
-    return { json, warnDays, probeSecret, concurrency, timeoutSeconds, files, help };
+    return { json, warnDays, probeSecret, nocobase, concurrency, timeoutSeconds, files, help };
 }

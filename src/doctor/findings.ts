@@ -18,7 +18,12 @@ export type FindingCode =
     | "admin-consent-missing"
     | "secret-rejected"
     | "application-unknown"
-    | "secret-probe-failed";
+    | "secret-probe-failed"
+    | "nocobase-secret-missing"
+    | "nocobase-key-id-stale"
+    | "nocobase-restart-pending"
+    | "nocobase-api-key-expiring"
+    | "nocobase-api-key-expired";
 
 export type Severity = "error" | "warning";
 

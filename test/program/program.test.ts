@@ -232,6 +232,8 @@ describe("program: hand-over to NocoBase", () => {
         assert.deepEqual(inputs.clientSecret, { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: result.outputs.clientSecret },
             "the current secret, as a secret, so a rotation updates NocoBase");
         assert.equal(inputs.clientSecretKeyId, result.outputs.clientSecretKeyId);
+        assert.equal(inputs.tenantId, result.outputs.tenantId, "the home tenant, where the secret is proven");
+        assert.equal(inputs.signInAudience, "AzureADandPersonalMicrosoftAccount");
         assert.equal(inputs.appName, undefined, "the main application");
         assert.ok(!JSON.stringify(result.registrations).includes(TOKEN), "the API token is no resource input");
         assert.ok(!JSON.stringify(result.outputs).includes(TOKEN));

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { apiKeyExpiry } from "../../src/nocobase/api-key";
+import { quoteServerText } from "../../src/http/server-text";
+
+describe("quoting a server's text", () => {
+    it("redacts a secret that straddles the length limit before shortening", () => {
+        const secret = "Q7x8Q~abcdefghijklmnopqrstuvwxyz0123456789";
+        const text = `${"x".repeat(190)}${secret}${"y".repeat(50)}`;
+        const quoted = quoteServerText(text, [secret], 200);
+        assert.ok(!quoted.includes(secret.slice(0, 6)), "the start of the secret leaked");
+        assert.ok(quoted.length <= 201);
+    });
+
+    it("keeps short text whole, on one line", () => {
+        assert.equal(quoteServerText("bad\n  name", [], 200), "bad name");
+    });
+});
+
+describe("NocoBase API key expiry", () => {
+    const jwt = (payload: object) => `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.c2lnbmF0dXJl`;
+
+    it("reads exp without verifying the signature", () => {
+        assert.equal(apiKeyExpiry(jwt({ userId: 1, roleName: "root", exp: 1_800_000_000 }))?.toISOString(), "2027-01-15T08:00:00.000Z");
+    });
+
+    it("answers undefined for a key without exp or not a JWT", () => {
+        assert.equal(apiKeyExpiry(jwt({ userId: 1 })), undefined);
+        assert.equal(apiKeyExpiry("not-a-jwt"), undefined);
+        assert.equal(apiKeyExpiry("a.%%%.c"), undefined);
+    });
+});
