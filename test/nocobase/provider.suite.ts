@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { runningNocobase, sql } from "../nocobase-server/harness";
 import {
-    RequestCounter, assertNoCredentials, configuredProvider, inputsFor, rootClient, rotated, storedVariable,
+    RequestCounter, assertNoCredentials, configuredProvider, inputsFor, rootClient, rotated, storedVariable, tokenRequestsFor,
 } from "./support";
 
 /** The stored (database) value of a variable. */
@@ -70,6 +70,7 @@ describe("NocoBase variables provider", () => {
 
         const diff = await provider.diff!(id, outs as MailVariablesOutputs, rotatedInputs);
         assert.equal(diff.changes, true);
+        const tokenRequestsBefore = tokenRequestsFor(inputs.clientId);
         const started = Date.now();
         const updated = await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
         const elapsed = Date.now() - started;
@@ -82,7 +83,10 @@ describe("NocoBase variables provider", () => {
         assert.equal(counter.events.filter((e) => e.operation.endsWith(inputs.clientIdVariable)).length, 0);
         assert.equal(counter.events.filter((e) => e.kind === "write" && e.operation.endsWith(inputs.clientSecretVariable)).length, 1);
         assert.equal(counter.events.filter((e) => e.kind === "write" && e.operation.endsWith(`${inputs.clientSecretVariable}_KEY_ID`)).length, 1);
-        console.log(`nocobase requests: rotation ${counter.summary()} (including app:refresh and waiting for it) in ${elapsed} ms`);
+        const tokenRequests = tokenRequestsFor(inputs.clientId) - tokenRequestsBefore;
+        assert.equal(tokenRequests, 1, "one proof at Microsoft's token endpoint");
+        console.log(`nocobase requests: rotation ${counter.summary()} (including app:refresh and waiting for it) in ${elapsed} ms; ` +
+            `microsoft token requests=${tokenRequests}`);
     });
 
     it("adopts entries that already exist under the same names", async () => {

@@ -31,6 +31,11 @@ export function runningEmulator(): Emulator {
     return emulator;
 }
 
+/** Requests to the emulated token endpoint for `clientId` so far (the proofs of its secrets). */
+export function tokenRequestsFor(clientId: string): number {
+    return runningEmulator().log.filter((l) => l.kind === "token" && l.client === clientId).length;
+}
+
 /** An application in the emulated tenant with one accepted secret, as a `pulumi up` leaves it. */
 export function seededApplication(label: string): { clientId: string; tenantId: string; clientSecret: string; clientSecretKeyId: string; signInAudience: string } {
     const seeded = runningEmulator().directory.seedEnvironment({ environment: label });
@@ -53,9 +58,17 @@ export function newSecretOf(clientId: string): { clientSecret: string; clientSec
 /** Counts HTTP exchanges with NocoBase, split into reads and writes. */
 export class RequestCounter {
     events: NocobaseRequestEvent[] = [];
+    /** When each event arrived (ms), parallel to `events`. */
+    times: number[] = [];
     readonly onRequest = (event: NocobaseRequestEvent): void => {
         this.events.push(event);
+        this.times.push(Date.now());
     };
+    /** When the first write completed, or undefined. */
+    firstWriteAt(): number | undefined {
+        const index = this.events.findIndex((e) => e.kind === "write");
+        return index < 0 ? undefined : this.times[index];
+    }
     get reads(): number {
         return this.events.filter((e) => e.kind === "read").length;
     }
@@ -64,6 +77,7 @@ export class RequestCounter {
     }
     reset(): void {
         this.events = [];
+        this.times = [];
     }
     summary(): string {
         return `reads=${this.reads} writes=${this.writes}`;
