@@ -9,7 +9,8 @@
  *    is written when the record names another key ID, or the entry is missing or not of type secret.
  * 3. Before the first write: the server must answer as NocoBase's API, as the application the settings
  *    name (`app:getInfo`); then the secret must be accepted by Microsoft's token endpoint (secret-proof.ts).
- * 4. NocoBase restarts (`app:refresh`) whenever something was written OR NocoBase reports unapplied
+ * 4. Entries of names no longer used (a rename) are removed.
+ * 5. NocoBase restarts (`app:refresh`) whenever something was written OR NocoBase reports unapplied
  *    changes: a run after a lost restart finishes the job. Nothing pending and nothing to write: no write.
  */
 import type { NocobaseClient, NocobaseVariable, VariableType } from "./client";
@@ -33,6 +34,8 @@ export interface HandoverRequest {
     readonly signInAudience: string;
     /** Sub-application expected to answer; undefined for the main application. */
     readonly appName?: string;
+    /** Entries to remove after the writes (the names before a rename), within the same restart. */
+    readonly obsoleteVariables?: readonly string[];
 }
 
 export interface HandoverOptions {
@@ -78,7 +81,11 @@ export async function handOver(client: NocobaseClient, request: HandoverRequest,
         await writeVariable(client, request.clientIdVariable, "default", request.clientId, idEntry);
         clientId = idEntry === undefined ? "created" : "updated";
     }
-    const wrote = secret !== "unchanged" || clientId !== "unchanged";
+    let removed = false;
+    for (const name of request.obsoleteVariables ?? []) {
+        removed = await client.destroyVariable(name) || removed;
+    }
+    const wrote = secret !== "unchanged" || clientId !== "unchanged" || removed;
     if (wrote || restartPending) {
         await client.refreshApp();
     }

@@ -117,14 +117,10 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             // Another API URL may well be the same NocoBase reached by another address: write everything
             // there and leave the old address alone rather than risk removing what was just written.
             const sameServer = comparable("apiUrl", olds.apiUrl) === comparable("apiUrl", news.apiUrl) && olds.appName === news.appName;
-            await handOver(client, news, { rerun: RERUN, proof: this.options.proof });
-            if (sameServer) {
-                const current = [news.clientIdVariable, news.clientSecretVariable, keyIdRecordName(news.clientSecretVariable)];
-                const previous = [olds.clientIdVariable, olds.clientSecretVariable, keyIdRecordName(olds.clientSecretVariable)];
-                for (const renamed of previous.filter((name, i) => !current.includes(name) && previous.indexOf(name) === i)) {
-                    await client.destroyVariable(renamed);
-                }
-            }
+            const current = [news.clientIdVariable, news.clientSecretVariable, keyIdRecordName(news.clientSecretVariable)];
+            const previous = [olds.clientIdVariable, olds.clientSecretVariable, keyIdRecordName(olds.clientSecretVariable)];
+            const obsoleteVariables = sameServer ? previous.filter((name, i) => !current.includes(name) && previous.indexOf(name) === i) : [];
+            await handOver(client, { ...news, obsoleteVariables }, { rerun: RERUN, proof: this.options.proof });
             return { outs: recorded(news) };
         },
 

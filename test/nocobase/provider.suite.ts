@@ -142,7 +142,7 @@ describe("NocoBase variables provider", () => {
         assertCiphertextOf(await storedValue(inputs.clientSecretVariable), inputs.clientSecret);
     });
 
-    it("moves the entries when the configured names change", async () => {
+    it("moves the entries when the configured names change, within one restart", async () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey);
         const inputs = inputsFor("rename");
         const { id, outs } = await provider.create(inputs);
@@ -152,7 +152,9 @@ describe("NocoBase variables provider", () => {
 
         assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
         assert.equal(await storedVariable(inputs.clientSecretVariable), undefined);
+        assert.equal(await storedVariable(`${inputs.clientSecretVariable}_KEY_ID`), undefined);
         assert.equal((await storedVariable(renamed.clientIdVariable))?.value, inputs.clientId);
         assert.equal((await storedVariable(renamed.clientSecretVariable))?.type, "secret");
+        assert.equal((await rootClient().listVariables()).restartPending, false, "the removals are applied by the same restart");
     });
 });
