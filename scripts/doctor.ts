@@ -1,5 +1,5 @@
 /**
- * npm run doctor -- [--json] [--warn-days 30] [--probe-secret] [--concurrency N] <outputs.json...>
+ * npm run doctor -- [--json] [--warn-days 30] [--probe-secret] [--nocobase] [--concurrency N] <outputs.json...>
  * Live check of Microsoft Entra registrations against their stacks' outputs. See DOCTOR_USAGE.
  */
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../src/command-line";
@@ -7,7 +7,9 @@ import { checkEnvironments } from "../src/doctor/check-environments";
 import { DOCTOR_USAGE, parseDoctorArguments, type DoctorArguments } from "../src/doctor/doctor-arguments";
 import { exitCodeFor } from "../src/doctor/findings";
 import { renderJson, renderTable } from "../src/doctor/report-rendering";
+import { checkNocobase } from "../src/doctor/nocobase-checks";
 import { probeSecret } from "../src/doctor/secret-probe";
+import { API_TOKEN_ENV } from "../src/nocobase/variables-provider";
 import { createDefaultCredential, signInTo } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
@@ -42,6 +44,9 @@ async function main(): Promise<number> {
             return EXIT_OK;
         }
         endpoints = resolveMicrosoftEndpoints();
+        if (args.nocobase && !process.env[API_TOKEN_ENV]?.trim()) {
+            throw new Error(`--nocobase needs the NocoBase API key in ${API_TOKEN_ENV}.`);
+        }
         documents = await readDocuments(args);
     } catch (err) {
         process.stderr.write(`doctor: ${(err as Error).message}\n\n${DOCTOR_USAGE}`);
@@ -54,6 +59,7 @@ async function main(): Promise<number> {
     } catch {
         // Unparsable input is reported per environment below, without quoting it.
     }
+    const nocobaseApiToken = process.env[API_TOKEN_ENV]?.trim() ?? "";
     const credential = createDefaultCredential(endpoints);
     const timeoutMs = args.timeoutSeconds * 1000;
     const clients = new Map<string, GraphClient>();
@@ -68,10 +74,11 @@ async function main(): Promise<number> {
             return client;
         },
         probe: (expected) => probeSecret(expected, endpoints, timeoutMs),
+        nocobase: (expected) => checkNocobase(expected, nocobaseApiToken, { now: new Date(), warnDays: args.warnDays, timeoutMs }),
         now: () => new Date(),
     });
     const rendered = args.json ? renderJson(reports, new Date()) : renderTable(reports, process.stdout.columns || 100);
-    process.stdout.write(redactForeignText(rendered, { secrets, maxLength: Number.POSITIVE_INFINITY }));
+    process.stdout.write(redactForeignText(rendered, { secrets: nocobaseApiToken === "" ? secrets : [...secrets, nocobaseApiToken], maxLength: Number.POSITIVE_INFINITY }));
     return exitCodeFor(reports);
 }
 

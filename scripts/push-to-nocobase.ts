@@ -1,26 +1,18 @@
 /**
  * npm run push-to-nocobase -- [--api-url <url>] [<outputs.json>]
- * Writes the stack's client ID and client secret into NocoBase's "Variables and secrets", as the
- * stack's own NocoBase resource does, for teams whose NocoBase is not reachable from where `pulumi up`
- * runs. See PUSH_USAGE.
- *
- * Idempotent: nothing is written when NocoBase already holds these values. The client ID is compared
- * directly. NocoBase never returns a secret's plaintext (`get` gives ciphertext under a random IV), so
- * the secret cannot be compared; instead, after writing a secret this command records its key ID in a
- * plain variable `<secret variable>_KEY_ID` (a key ID is an identifier, not a credential). A later run
- * writes the secret only when that record differs from the outputs' clientSecretKeyId, i.e. after a
- * rotation, or when the secret entry is missing or not of type secret.
+ * Writes the stack's client ID and client secret into NocoBase's "Variables and secrets" with the same
+ * hand-over as the stack's own NocoBase resource (src/nocobase/handover.ts: the secret only once
+ * Microsoft's token endpoint accepts it, a key-ID record beside it, a restart whenever NocoBase reports
+ * unapplied changes), for teams whose NocoBase is not reachable from where `pulumi up` runs. See PUSH_USAGE.
  */
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../src/command-line";
 import { NocobaseClient } from "../src/nocobase/client";
-import { redactForeignText } from "../src/redaction";
+import { handOver, keyIdRecordName, type EntryChange } from "../src/nocobase/handover";
 import { PUSH_USAGE, parsePushArguments, type PushArguments } from "../src/nocobase/push-arguments";
 import { apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem } from "../src/nocobase/variable-names";
-import { API_TOKEN_ENV, writeVariable } from "../src/nocobase/variables-provider";
+import { API_TOKEN_ENV } from "../src/nocobase/variables-provider";
+import { redactForeignText } from "../src/redaction";
 import { parseStackOutputs, readStackOutputsText, StackOutputsInputError, type StackOutputs } from "../src/stack-outputs";
-
-/** Suffix of the plain variable that records which secret (by key ID) was last written. */
-export const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
 
 async function readOutputs(args: PushArguments): Promise<StackOutputs> {
     const { source, json } = await readStackOutputsText(args.file, "npm run push-to-nocobase");
@@ -40,39 +32,47 @@ function checkSettings(apiUrl: string, outputs: StackOutputs, apiUrlSource: stri
     }
 }
 
+function describeChange(change: EntryChange, what: string): string {
+    return change === "unchanged" ? `unchanged (${what})` : `${change} (${what})`;
+}
+
 async function push(outputs: StackOutputs, apiUrl: string, apiToken: string): Promise<void> {
     let reads = 0;
     let writes = 0;
+    const appName = outputs.nocobaseSubApp === undefined || outputs.nocobaseSubApp === "" ? undefined : outputs.nocobaseSubApp;
     const client = new NocobaseClient({
         apiUrl,
-        appName: outputs.nocobaseSubApp === undefined || outputs.nocobaseSubApp === "" ? undefined : outputs.nocobaseSubApp,
+        appName,
         apiToken,
         apiTokenHint: `the environment variable ${API_TOKEN_ENV}`,
         apiUrlHint: "--api-url (or the outputs' nocobaseApiUrl)",
         onRequest: (event) => event.kind === "read" ? reads++ : writes++,
     });
-    const idName = outputs.nocobaseClientIdVariable;
-    const secretName = outputs.nocobaseClientSecretVariable;
-    const recordName = `${secretName}${KEY_ID_RECORD_SUFFIX}`;
     const started = Date.now();
-    const [idEntry, secretEntry, recordEntry] = [
-        await client.getVariable(idName), await client.getVariable(secretName), await client.getVariable(recordName),
+    const report = await handOver(client, {
+        clientIdVariable: outputs.nocobaseClientIdVariable,
+        clientSecretVariable: outputs.nocobaseClientSecretVariable,
+        clientId: outputs.clientId,
+        clientSecret: outputs.clientSecret,
+        clientSecretKeyId: outputs.clientSecretKeyId,
+        tenantId: outputs.tenantId,
+        signInAudience: outputs.signInAudience,
+        appName,
+    }, { rerun: "npm run push-to-nocobase" });
+    const lines = [
+        `  ${outputs.nocobaseClientSecretVariable}: ${describeChange(report.secret, `secret, key ID ${outputs.clientSecretKeyId}`)}` +
+            (report.secret === "unchanged" ? "" : `, recorded in ${keyIdRecordName(outputs.nocobaseClientSecretVariable)}`),
+        `  ${outputs.nocobaseClientIdVariable}: ${describeChange(report.clientId, outputs.clientId)}`,
     ];
-    const lines: string[] = [];
-    const secretCurrent = secretEntry?.type === "secret" && recordEntry?.type === "default" &&
-        recordEntry.value === outputs.clientSecretKeyId;
-    if (secretCurrent) {
-        lines.push(`  ${secretName}: unchanged (key ID ${outputs.clientSecretKeyId})`);
-    } else {
-        await writeVariable(client, secretName, "secret", outputs.clientSecret, secretEntry);
-        lines.push(`  ${secretName}: ${secretEntry === undefined ? "created" : "updated"} as a secret (key ID ${outputs.clientSecretKeyId})`);
-        await writeVariable(client, recordName, "default", outputs.clientSecretKeyId, recordEntry);
+    if (report.proof?.kind === "accepted") {
+        lines.unshift(`  Microsoft's token endpoint accepted the secret (after ${report.proof.attempts} requests, ${report.proof.waitedMs} ms).`);
+    } else if (report.proof?.kind === "unprovable") {
+        lines.unshift(`  The secret cannot be proven for a PersonalMicrosoftAccount application; waited ${report.proof.waitedMs} ms for it to replicate.`);
     }
-    const wroteId = await writeVariable(client, idName, "default", outputs.clientId, idEntry);
-    lines.push(`  ${idName}: ${wroteId ? (idEntry === undefined ? "created" : "updated") : "unchanged"} (${outputs.clientId})`);
-    if (wroteId || !secretCurrent) {
-        await client.refreshApp();
+    if (report.restart === "written") {
         lines.push("  NocoBase application restarted so that {{$env}} references use the new values.");
+    } else if (report.restart === "pending") {
+        lines.push("  NocoBase reported unapplied changes (a restart was lost): restarted it.");
     }
     process.stdout.write(`NocoBase at ${apiUrl} (environment ${outputs.environment}):\n${lines.join("\n")}\n` +
         `nocobase requests: reads=${reads} writes=${writes} in ${Date.now() - started} ms\n`);
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
         await push(outputs, apiUrl, apiToken);
         return EXIT_OK;
     } catch (err) {
-        // NocobaseError messages are free of the key and of written values; nothing else is printed.
+        // Hand-over errors are free of the key and of written values; nothing else is printed.
         process.stderr.write(`push-to-nocobase: ${(err as Error).message}\n`);
         return EXIT_FAILED;
     }

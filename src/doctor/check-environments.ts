@@ -6,6 +6,7 @@
 import type { GraphClient } from "../microsoft/graph-client";
 import { MicrosoftServiceError } from "../microsoft/service-error";
 import { redactForeignText } from "../redaction";
+import { NocobaseError } from "../nocobase/client";
 import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../stack-outputs";
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
@@ -19,6 +20,8 @@ export interface DoctorOptions {
     readonly warnDays: number;
     readonly probeSecret: boolean;
     readonly concurrency: number;
+    /** Also check the NocoBase end (`--nocobase`). */
+    readonly nocobase?: boolean;
 }
 
 export interface DoctorServices {
@@ -30,6 +33,8 @@ export interface DoctorServices {
     /** A Graph client for the tenant (tokens are per tenant). */
     graphFor(tenantId: string): GraphClient;
     probe(expected: StackOutputs): Promise<ProbeOutcome>;
+    /** Findings about the NocoBase end, for `--nocobase`. */
+    nocobase?(expected: StackOutputs): Promise<Finding[]>;
     now(): Date;
 }
 
@@ -92,10 +97,13 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
         if (options.probeSecret && live.application !== undefined && live.servicePrincipalId !== undefined) {
             findings.push(...findingsFromProbe(expected, await services.probe(expected)));
         }
+        if (options.nocobase && services.nocobase) {
+            findings.push(...await services.nocobase(expected));
+        }
         const unique = dedupe(findings);
         return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique };
     } catch (err) {
-        const error = err instanceof MicrosoftServiceError ? err.message : `unexpected failure: ${redactForeignText((err as Error).message)}`;
+        const error = err instanceof MicrosoftServiceError || err instanceof NocobaseError ? err.message : `unexpected failure: ${redactForeignText((err as Error).message)}`;
         return { ...base, outcome: "unchecked", findings: [], error };
     }
 }

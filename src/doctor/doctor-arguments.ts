@@ -5,6 +5,8 @@ export interface DoctorArguments {
     readonly json: boolean;
     readonly warnDays: number;
     readonly probeSecret: boolean;
+    /** Also check NocoBase's end (API key from NOCOBASE_API_TOKEN). */
+    readonly nocobase: boolean;
     readonly concurrency: number;
     readonly timeoutSeconds: number;
     /** Files of stack outputs; empty means stdin. */
@@ -23,6 +25,8 @@ Options:
   --json                 machine-readable output
   --warn-days <n>        report secrets expiring within n days (default 30)
   --probe-secret         also request a token with each stack's client secret
+  --nocobase             also check NocoBase: the secret's key ID, a pending restart, the API key's
+                         expiry (API key from NOCOBASE_API_TOKEN)
   --concurrency <n>      environments checked at once (default 4, at most 32)
   --timeout-seconds <n>  time limit of each call to Microsoft (default 30)
   -h, --help             this help
@@ -36,6 +40,7 @@ export function parseDoctorArguments(argv: readonly string[]): DoctorArguments {
     const { values, positionals } = parseCommandLine(argv, {
         json: { type: "boolean" },
         "probe-secret": { type: "boolean" },
+        nocobase: { type: "boolean" },
         "warn-days": { type: "string" },
         concurrency: { type: "string" },
         "timeout-seconds": { type: "string" },
@@ -43,6 +48,7 @@ export function parseDoctorArguments(argv: readonly string[]): DoctorArguments {
     return {
         json: values.json ?? false,
         probeSecret: values["probe-secret"] ?? false,
+        nocobase: values.nocobase ?? false,
         warnDays: wholeNumber("--warn-days", values["warn-days"], 1, 3650) ?? 30,
         concurrency: wholeNumber("--concurrency", values.concurrency, 1, 32) ?? 4,
         timeoutSeconds: wholeNumber("--timeout-seconds", values["timeout-seconds"], 1, 600) ?? 30,

@@ -19,7 +19,12 @@ export type FindingCode =
     | "secret-rejected"
     | "application-unknown"
     | "secret-probe-failed"
-    | "owner-missing";
+    | "owner-missing"
+    | "nocobase-secret-missing"
+    | "nocobase-key-id-stale"
+    | "nocobase-restart-pending"
+    | "nocobase-api-key-expiring"
+    | "nocobase-api-key-expired";
 
 export type Severity = "error" | "warning";
 

@@ -2,15 +2,12 @@
  * `--probe-secret`: asks the token endpoint for an app-only token with the stack's own secret, the way
  * NocoBase's backend will, and turns the identity platform's answer into findings.
  */
-import { ClientSecretCredential } from "@azure/identity";
 import type { MicrosoftEndpoints } from "../microsoft/endpoints";
-import { aadstsCode, identityFailure } from "../microsoft/identity-errors";
+import { probeClientSecret, type ProbeOutcome } from "../microsoft/token-probe";
 import type { StackOutputs } from "../stack-outputs";
 import type { Finding } from "./findings";
 
-export type ProbeOutcome =
-    | { readonly kind: "accepted" }
-    | { readonly kind: "refused"; readonly aadsts: number; readonly detail: string };
+export type { ProbeOutcome };
 
 /** Token-endpoint refusals as findings. Pure. */
 export function findingsFromProbe(expected: StackOutputs, outcome: ProbeOutcome): Finding[] {
@@ -46,24 +43,7 @@ export function findingsFromProbe(expected: StackOutputs, outcome: ProbeOutcome)
     }
 }
 
-/**
- * Requests the token. An answer with an AADSTS code is an outcome; anything else (network, timeout) is
- * thrown as a `MicrosoftServiceError`, because the environment could not be checked.
- */
-export async function probeSecret(expected: StackOutputs, endpoints: MicrosoftEndpoints, timeoutMs: number): Promise<ProbeOutcome> {
-    const credential = new ClientSecretCredential(expected.tenantId, expected.clientId, expected.clientSecret, {
-        authorityHost: endpoints.authorityHost,
-        disableInstanceDiscovery: !endpoints.isMicrosoftAuthority,
-    });
-    try {
-        await credential.getToken(endpoints.graphScope, { abortSignal: AbortSignal.timeout(timeoutMs) });
-        return { kind: "accepted" };
-    } catch (err) {
-        const failure = identityFailure(err, `get a token with the client secret of stack ${expected.environment}`, "stack-secret");
-        const aadsts = aadstsCode(err);
-        if (aadsts === undefined) {
-            throw failure;
-        }
-        return { kind: "refused", aadsts, detail: failure.details.detail };
-    }
+/** Requests the token with the stack's secret; see `probeClientSecret`. */
+export function probeSecret(expected: StackOutputs, endpoints: MicrosoftEndpoints, timeoutMs: number): Promise<ProbeOutcome> {
+    return probeClientSecret(expected, endpoints, timeoutMs, `get a token with the client secret of stack ${expected.environment}`);
 }

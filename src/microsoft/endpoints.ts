@@ -7,9 +7,11 @@ import { quoteForeign } from "../redaction";
 export const PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com";
 export const PUBLIC_GRAPH_BASE_URL = "https://graph.microsoft.com";
 
-const MICROSOFT_AUTHORITY_HOSTS = new Set([
+// An array, not a Set: Pulumi's closure serialization of the NocoBase provider (which proves secrets through
+// these endpoints) turns a Set into an empty object.
+const MICROSOFT_AUTHORITY_HOSTS: readonly string[] = [
     "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn",
-]);
+];
 
 export interface MicrosoftEndpoints {
     /** Microsoft identity platform host, e.g. `https://login.microsoftonline.com` (no trailing slash). */
@@ -50,6 +52,6 @@ export function resolveMicrosoftEndpoints(env: NodeJS.ProcessEnv = process.env):
         graphBaseUrl,
         graphHost: graph.hostname,
         graphScope: `${graph.origin}/.default`,
-        isMicrosoftAuthority: MICROSOFT_AUTHORITY_HOSTS.has(authority.hostname),
+        isMicrosoftAuthority: MICROSOFT_AUTHORITY_HOSTS.includes(authority.hostname),
     };
 }

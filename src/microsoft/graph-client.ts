@@ -1,8 +1,9 @@
 /**
  * Microsoft Graph client for the doctor and the deployer bootstrap: the Graph JavaScript SDK's pipeline
  * (`Client.initWithMiddleware`: bearer token only to Graph or `customHosts`, SDK telemetry headers) ending
- * in our own transport with a timeout per attempt, plus our retry policy for replication delay and
- * throttling, and failures as `MicrosoftServiceError`.
+ * in the project's one HTTP layer (src/http/: a time limit per attempt that covers the body too, and the
+ * one retry policy, which repeats a write only when Graph provably did not apply it), and failures as
+ * `MicrosoftServiceError`. Lists follow every `@odata.nextLink` page, or fail.
  */
 import type { TokenCredential } from "@azure/identity";
 import {
@@ -10,11 +11,24 @@ import {
     type AuthenticationProvider, type Context, type Middleware,
 } from "@microsoft/microsoft-graph-client";
 import type { MicrosoftEndpoints } from "./endpoints";
-import { DEFAULT_RETRY_POLICY, parseRetryAfterMs, retryDelayMs, type AttemptFailure, type RetryPolicy } from "./retry-policy";
+import { decideRetry, parseRetryAfterMs, type AttemptFailure, type RequestKind, type RetryPolicy } from "../http/retry-policy";
+import { NoResponseError, timedExchange } from "../http/timed-exchange";
 import { graphFix, MicrosoftServiceError } from "./service-error";
 import { identityFailure } from "./identity-errors";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+    maxAttempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 8_000,
+    maxRetryAfterMs: 60_000,
+    // An unreachable endpoint rarely recovers within seconds.
+    maxNetworkAttempts: 2,
+});
+
+/** Most pages a list follows before failing: a bound against a server that links pages in a loop. */
+export const MAX_LIST_PAGES = 1_000;
 
 export interface GraphClientOptions {
     readonly credential: TokenCredential;
@@ -59,33 +73,41 @@ interface GraphErrorBody {
 type TransportCode = "Timeout" | "NetworkError";
 
 /**
- * A transport failure, thrown as a `GraphClientError` so the SDK passes it through unchanged. Marked by a
- * property: the SDK's constructor resets the prototype, so a subclass would not survive `instanceof`.
+ * A transport failure, thrown as a `GraphClientError` so the SDK passes it through unchanged. Marked by
+ * properties: the SDK's constructor resets the prototype, so a subclass would not survive `instanceof`.
  */
-function transportFailure(code: TransportCode, detail: string): GraphClientError {
-    return Object.assign(new GraphClientError(detail), { transportCode: code });
+function transportFailure(code: TransportCode, detail: string, sent: boolean): GraphClientError {
+    return Object.assign(new GraphClientError(detail), { transportCode: code, sent });
 }
 
-function transportCodeOf(err: unknown): TransportCode | undefined {
-    return err instanceof GraphClientError ? (err as { transportCode?: TransportCode }).transportCode : undefined;
+function transportOf(err: unknown): { code: TransportCode; sent: boolean } | undefined {
+    if (!(err instanceof GraphClientError)) {
+        return undefined;
+    }
+    const marked = err as { transportCode?: TransportCode; sent?: boolean };
+    return marked.transportCode === undefined ? undefined : { code: marked.transportCode, sent: marked.sent ?? true };
 }
 
-/** Last link of the middleware chain: `fetch` with a time limit, failures typed. */
+/** Last link of the middleware chain: the one HTTP layer's timed exchange, body included, failures typed. */
 class TimedFetch implements Middleware {
     constructor(private readonly timeoutMs: number) {}
 
     async execute(context: Context): Promise<void> {
-        const signal = AbortSignal.timeout(this.timeoutMs);
+        // The SDK types the request with the DOM library's RequestInfo, which this Node project does not load.
+        const request = context.request as unknown as string;
         try {
-            // The SDK types the request with the DOM library's RequestInfo, which this Node project does not load.
-            const request = context.request as unknown as string | Request;
-            context.response = await fetch(request, { ...context.options, signal });
+            const answer = await timedExchange(request, { ...(context.options as RequestInit) }, this.timeoutMs);
+            const empty = answer.status === 204 || answer.status === 304;
+            context.response = new Response(empty ? null : answer.text, {
+                status: answer.status, statusText: answer.statusText, headers: answer.headers,
+            });
         } catch (err) {
-            if (signal.aborted) {
-                throw transportFailure("Timeout", `no answer within ${this.timeoutMs / 1000} s`);
+            if (!(err instanceof NoResponseError)) {
+                throw err;
             }
-            const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-            throw transportFailure("NetworkError", cause?.code ?? cause?.message ?? (err as Error).message);
+            throw err.failure.kind === "timeout"
+                ? transportFailure("Timeout", `no answer within ${this.timeoutMs / 1000} s`, true)
+                : transportFailure("NetworkError", err.message, err.failure.sent);
         }
     }
 }
@@ -139,6 +161,9 @@ export class GraphClient {
 
     async request<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body: unknown,
         options: GraphCallOptions): Promise<GraphResponse<T>> {
+        // Graph's PATCH sets properties (or upserts by alternate key) and DELETE removes: repeating them
+        // changes nothing more, so only POST is a write that must not be repeated blindly.
+        const kind: RequestKind = method === "POST" ? "write" : "read";
         for (let attempt = 1; ; attempt++) {
             const token = await this.acquireToken(options.operation);
             let failure: AttemptFailure;
@@ -169,26 +194,34 @@ export class GraphClient {
                     detail: message, fix: graphFix(response.status, code),
                     requestId: errorBody?.error?.innerError?.["request-id"] ?? response.headers.get("request-id") ?? undefined,
                 });
-                if (failure.kind === "replication" && options.accept?.includes(response.status)
-                    && retryDelayMs(failure, attempt, this.retryPolicy) === undefined) {
-                    return { status: response.status, body: undefined };
-                }
             } catch (err) {
-                const transportCode = transportCodeOf(err);
-                if (transportCode === undefined) {
+                const transport = transportOf(err);
+                if (transport === undefined) {
                     throw err;
                 }
-                failure = { kind: "network" };
+                failure = transport.code === "Timeout" ? { kind: "timeout" } : { kind: "network", sent: transport.sent };
                 error = new MicrosoftServiceError({
-                    service: "Microsoft Graph", operation: options.operation, status: undefined, code: transportCode,
-                    detail: (err as Error).message, fix: graphFix(undefined, transportCode),
+                    service: "Microsoft Graph", operation: options.operation, status: undefined, code: transport.code,
+                    detail: (err as Error).message, fix: graphFix(undefined, transport.code),
                 });
             }
-            const delay = retryDelayMs(failure, attempt, this.retryPolicy);
-            if (delay === undefined) {
-                throw error;
+            const decision = decideRetry(failure, kind, attempt, this.retryPolicy);
+            if (decision.retry) {
+                await this.sleep(decision.delayMs);
+                continue;
             }
-            await this.sleep(delay);
+            // A replication answer that outlasted the retries is an answer the caller accepts (e.g. "absent").
+            if (failure.kind === "transient" && error.details.status !== undefined && options.accept?.includes(error.details.status)) {
+                return { status: error.details.status, body: undefined };
+            }
+            if (decision.reason === "retry-after-over-budget") {
+                throw new MicrosoftServiceError({
+                    ...error.details,
+                    detail: `${error.details.detail} Microsoft Graph asked to wait ${Math.ceil((decision.retryAfterMs ?? 0) / 1000)} s ` +
+                        `(Retry-After), longer than the ${this.retryPolicy.maxRetryAfterMs / 1000} s this command waits`,
+                });
+            }
+            throw error;
         }
     }
 
@@ -213,12 +246,22 @@ export class GraphClient {
         return this.request<T>("PATCH", path, body, options);
     }
 
-    /** A collection, following `@odata.nextLink` up to `maxPages` pages so a call stays bounded. */
-    async list<T>(path: string, options: GraphCallOptions, maxPages = 5): Promise<T[]> {
+    /**
+     * A whole collection: follows every `@odata.nextLink`. A list cut short would be reported as complete,
+     * so hitting `maxPages` fails instead.
+     */
+    async list<T>(path: string, options: GraphCallOptions, maxPages = MAX_LIST_PAGES): Promise<T[]> {
         const items: T[] = [];
         let next: string | undefined = path;
         let query = options.query;
-        for (let page = 0; next !== undefined && page < maxPages; page++) {
+        for (let page = 1; next !== undefined; page++) {
+            if (page > maxPages) {
+                throw new MicrosoftServiceError({
+                    service: "Microsoft Graph", operation: options.operation, status: undefined, code: "TooManyPages",
+                    detail: `the list still had more pages after ${maxPages}; a partial list is not an answer`,
+                    fix: "retry; if it persists, report the Graph request to Microsoft support",
+                });
+            }
             const response: GraphResponse<{ value?: T[]; "@odata.nextLink"?: string }> =
                 await this.get(next, { ...options, query });
             items.push(...(response.body?.value ?? []));
@@ -232,14 +275,17 @@ export class GraphClient {
 
 function classify(response: Response, code: string, message: string, transient: TransientAnswers | undefined): AttemptFailure {
     const status = response.status;
-    if (status === 429 || status === 503 || status === 504) {
-        return { kind: "throttled", retryAfterMs: parseRetryAfterMs(response.headers.get("retry-after")) };
+    const retryAfterMs = parseRetryAfterMs(response.headers.get("retry-after"));
+    // Throttling rejects a request before Graph processes it; a 503/504 may come after it did.
+    if (status === 429) {
+        return { kind: "transient", notApplied: true, retryAfterMs };
     }
-    if (status === 404 && transient?.notFound) {
-        return { kind: "replication" };
+    if (status === 503 || status === 504) {
+        return { kind: "transient", notApplied: false, retryAfterMs };
     }
-    if (transient?.isReplication?.(status, code, message)) {
-        return { kind: "replication" };
+    // A replication answer is Graph refusing the request: nothing was applied.
+    if ((status === 404 && transient?.notFound) || transient?.isReplication?.(status, code, message)) {
+        return { kind: "transient", notApplied: true };
     }
     return { kind: "final" };
 }

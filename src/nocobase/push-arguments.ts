@@ -11,7 +11,8 @@ from the file given, or from standard input when no file (or "-") is given.
   --api-url <url>   NocoBase's API base URL, ending in /api (default: the outputs' nocobaseApiUrl)
   -h, --help        this text
 
-The API key comes from the environment variable NOCOBASE_API_TOKEN.
+The secret is handed over only once Microsoft's token endpoint accepts it (AZURE_AUTHORITY_HOST overrides
+the endpoint). The API key comes from the environment variable NOCOBASE_API_TOKEN.
 Exit status: 0 done (or nothing to do), 1 failed, 2 usage error.
 `;
 

@@ -1,20 +1,21 @@
 /**
  * Dynamic provider for the two NocoBase "Variables and secrets" entries the Email settings reference:
- * the client ID (plain) and the client secret (type secret, encrypted at rest by NocoBase).
+ * the client ID (plain) and the client secret (type secret, encrypted at rest by NocoBase), written by the
+ * shared hand-over (handover.ts): the secret only once Microsoft accepts it, a key-ID record beside it, and
+ * a restart of NocoBase whenever NocoBase reports unapplied changes.
  *
  * Pulumi serializes this provider's object by value into the state (the `__provider` input), together
  * with what its methods capture: keep captured values plain data and functions, and never a credential.
  * The API key is read when a method runs, from the stack config handed to `configure` or from the
- * environment.
+ * environment; Microsoft's endpoints for the proof from the environment (AZURE_AUTHORITY_HOST).
  *
  * State (outputs) keeps no secret: a rotation is seen as a change of the secret's key ID, which Microsoft
  * assigns anew for every secret, so diff needs no request and a run with nothing changed writes nothing.
- * After writing, it restarts NocoBase's application (`app:refresh`, about 2 s of 503) because some
- * consumers render `{{$env.NAME}}` only when they load; the integration tests show a notification
- * channel keeping the old secret until then.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { NocobaseClient, type NocobaseRequestEvent, type NocobaseVariable, type VariableType } from "./client";
+import { NocobaseClient, type NocobaseRequestEvent } from "./client";
+import { handOver, keyIdRecordName } from "./handover";
+import type { SecretProofOptions } from "./secret-proof";
 
 export const API_TOKEN_CONFIG_KEY = "nocobase-entra-mail:nocobaseApiToken";
 export const API_TOKEN_ENV = "NOCOBASE_API_TOKEN";
@@ -33,9 +34,16 @@ export interface MailVariablesInputs extends NocobaseTarget {
     readonly clientId: string;
     readonly clientSecret: string;
     readonly clientSecretKeyId: string;
+    /** The application's home tenant, where the secret is proven before hand-over. */
+    readonly tenantId: string;
+    /** The application's sign-in audience: decides whether a proof is possible. */
+    readonly signInAudience: string;
 }
 
-/** What the state records. An empty `clientId`/`clientSecretKeyId` means refresh found the entry missing. */
+/**
+ * What the state records. An empty `clientId`/`clientSecretKeyId` means refresh found the entry missing,
+ * not current, or NocoBase waiting for a restart, so that the next `up` finishes the job.
+ */
 export interface MailVariablesOutputs extends NocobaseTarget {
     readonly clientIdVariable: string;
     readonly clientSecretVariable: string;
@@ -47,6 +55,8 @@ export interface MailVariablesProviderOptions {
     readonly timeoutMs?: number;
     readonly maxAttempts?: number;
     readonly initialBackoffMs?: number;
+    /** The proof at Microsoft before the secret is written; tests shorten its bound. */
+    readonly proof?: SecretProofOptions;
     /** Called for every HTTP exchange with NocoBase; tests count reads and writes with it. */
     readonly onRequest?: (event: NocobaseRequestEvent) => void;
 }
@@ -59,6 +69,7 @@ export interface MailVariablesProvider extends pulumi.dynamic.ResourceProvider<M
 }
 
 const COMPARED_FIELDS = ["apiUrl", "appName", "clientIdVariable", "clientSecretVariable", "clientId", "clientSecretKeyId"] as const;
+const RERUN = "pulumi up";
 
 export function createMailVariablesProvider(options: MailVariablesProviderOptions = {}): MailVariablesProvider {
     return {
@@ -79,13 +90,14 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
                     `Fix: pulumi config set --secret ${API_TOKEN_CONFIG_KEY} <API key> (or export ${API_TOKEN_ENV}); ` +
                     "create the key in NocoBase under Settings → API keys.");
             }
+            const { proof: _proof, ...clientOptions } = this.options;
             return new NocobaseClient({
                 apiUrl: target.apiUrl,
                 appName: target.appName,
                 apiToken,
                 apiTokenHint: `pulumi config set --secret ${API_TOKEN_CONFIG_KEY} <API key> (or ${API_TOKEN_ENV})`,
                 apiUrlHint: `the stack config ${API_URL_CONFIG_KEY} (default: <nocobaseUrl>/api)`,
-                ...this.options,
+                ...clientOptions,
             });
         },
 
@@ -95,13 +107,8 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
         },
 
         async create(inputs: MailVariablesInputs): Promise<pulumi.dynamic.CreateResult<MailVariablesOutputs>> {
-            const client = this.client(inputs);
             // Entries that already exist under these names are adopted: overwritten, not refused.
-            const wroteSecret = await ensureVariable(client, inputs.clientSecretVariable, "secret", inputs.clientSecret);
-            const wroteClientId = await ensureVariable(client, inputs.clientIdVariable, "default", inputs.clientId);
-            if (wroteSecret || wroteClientId) {
-                await client.refreshApp();
-            }
+            await handOver(this.client(inputs), inputs, { rerun: RERUN, proof: this.options.proof });
             return { id: `${inputs.clientIdVariable},${inputs.clientSecretVariable}`, outs: recorded(inputs) };
         },
 
@@ -110,31 +117,18 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             // Another API URL may well be the same NocoBase reached by another address: write everything
             // there and leave the old address alone rather than risk removing what was just written.
             const sameServer = comparable("apiUrl", olds.apiUrl) === comparable("apiUrl", news.apiUrl) && olds.appName === news.appName;
-            let wrote = false;
-            if (!sameServer || olds.clientSecretVariable !== news.clientSecretVariable || olds.clientSecretKeyId !== news.clientSecretKeyId) {
-                wrote = await ensureVariable(client, news.clientSecretVariable, "secret", news.clientSecret);
-            }
-            if (!sameServer || olds.clientIdVariable !== news.clientIdVariable || olds.clientId !== news.clientId) {
-                wrote = await ensureVariable(client, news.clientIdVariable, "default", news.clientId) || wrote;
-            }
-            if (sameServer) {
-                const current = new Set([news.clientIdVariable, news.clientSecretVariable]);
-                for (const renamed of new Set([olds.clientIdVariable, olds.clientSecretVariable])) {
-                    if (!current.has(renamed)) {
-                        await client.destroyVariable(renamed);
-                    }
-                }
-            }
-            if (wrote) {
-                await client.refreshApp();
-            }
+            const current = [news.clientIdVariable, news.clientSecretVariable, keyIdRecordName(news.clientSecretVariable)];
+            const previous = [olds.clientIdVariable, olds.clientSecretVariable, keyIdRecordName(olds.clientSecretVariable)];
+            const obsoleteVariables = sameServer ? previous.filter((name, i) => !current.includes(name) && previous.indexOf(name) === i) : [];
+            await handOver(client, { ...news, obsoleteVariables }, { rerun: RERUN, proof: this.options.proof });
             return { outs: recorded(news) };
         },
 
         async delete(_id: string, props: MailVariablesOutputs): Promise<void> {
             const client = this.client(props);
-            // Only the two entries this resource owns; a missing one is already gone.
+            // Only the entries this resource owns; a missing one is already gone.
             await client.destroyVariable(props.clientSecretVariable);
+            await client.destroyVariable(keyIdRecordName(props.clientSecretVariable));
             await client.destroyVariable(props.clientIdVariable);
         },
 
@@ -142,17 +136,21 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             if (props === undefined) {
                 throw new Error(`Cannot import NocoBase variables "${id}": this resource is created by the program, not imported.`);
             }
-            const client = this.client(props);
-            const clientIdEntry = await client.getVariable(props.clientIdVariable);
-            const secretEntry = await client.getVariable(props.clientSecretVariable);
-            // NocoBase never reveals a secret's plaintext, so a secret entry of the right type is taken as
-            // current; a missing or retyped entry clears the recorded key ID so the next `up` writes it again.
+            const recordName = keyIdRecordName(props.clientSecretVariable);
+            const { variables, restartPending } = await this.client(props).listVariables([props.clientIdVariable, props.clientSecretVariable, recordName]);
+            const entry = (name: string) => variables.find((v) => v.name === name);
+            const clientIdEntry = entry(props.clientIdVariable);
+            const secretEntry = entry(props.clientSecretVariable);
+            const record = entry(recordName);
+            // NocoBase never reveals a secret's plaintext: the record says which secret it holds. A missing,
+            // retyped or other secret, or a pending restart, clears the key ID so the next `up` finishes it.
+            const secretCurrent = secretEntry?.type === "secret" && record?.value === props.clientSecretKeyId && !restartPending;
             return {
                 id,
                 props: {
                     ...props,
                     clientId: clientIdEntry?.type === "default" ? clientIdEntry.value ?? "" : "",
-                    clientSecretKeyId: secretEntry?.type === "secret" ? props.clientSecretKeyId : "",
+                    clientSecretKeyId: secretCurrent ? props.clientSecretKeyId : "",
                 },
             };
         },
@@ -174,34 +172,4 @@ function recorded(inputs: MailVariablesInputs): MailVariablesOutputs {
         clientId: inputs.clientId,
         clientSecretKeyId: inputs.clientSecretKeyId,
     };
-}
-
-/**
- * Makes NocoBase hold `value` under `name` with `type`: one read, then at most one write in the usual
- * cases; returns whether it wrote. A secret is always written, since NocoBase never shows its plaintext
- * to compare with.
- */
-export async function ensureVariable(client: NocobaseClient, name: string, type: VariableType, value: string): Promise<boolean> {
-    return writeVariable(client, name, type, value, await client.getVariable(name));
-}
-
-/**
- * As `ensureVariable`, given what NocoBase holds under `name` (undefined: nothing). A plain entry of the
- * same name is removed and created anew as a secret: turning its type to secret with an unchanged value
- * would leave that value stored in plaintext.
- */
-export async function writeVariable(client: NocobaseClient, name: string, type: VariableType, value: string,
-    existing: NocobaseVariable | undefined): Promise<boolean> {
-    if (existing === undefined) {
-        await client.createVariable(name, type, value);
-    } else if (type === "default" && existing.type === "default" && existing.value === value) {
-        return false;
-    } else if (type === "secret" && existing.type !== "secret") {
-        await client.destroyVariable(name);
-        await client.createVariable(name, type, value);
-    } else if (!(await client.updateVariable(name, type, value))) {
-        // Removed by someone between the read and the write.
-        await client.createVariable(name, type, value);
-    }
-    return true;
 }

@@ -1,7 +1,9 @@
 /**
  * The NocoBase hand-over: the client ID and client secret written as NocoBase "Variables and secrets"
  * entries, which the Email settings reference once as `{{$env.NAME}}`. Depending on the current secret,
- * it is updated in the same `pulumi up` that rotates the secret, before the old secret is deleted.
+ * it is updated in the same `pulumi up` that rotates the secret, before the old secret is deleted, and only
+ * once Microsoft's token endpoint accepts the new secret. Microsoft's endpoints come from the environment
+ * (AZURE_AUTHORITY_HOST), the NocoBase API key from stack config or NOCOBASE_API_TOKEN, never from inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createMailVariablesProvider } from "./variables-provider";
@@ -21,9 +23,9 @@ export interface NocobaseMailVariablesArgs {
     readonly clientSecret: pulumi.Input<string>;
     /** Key ID of the client secret; a change means a rotation. */
     readonly clientSecretKeyId: pulumi.Input<string>;
-    /** The application's home tenant, where Microsoft's token endpoint is asked to accept the secret. */
+    /** The application's home tenant, where the secret is proven at Microsoft's token endpoint before hand-over. */
     readonly tenantId: pulumi.Input<string>;
-    /** The application's sign-in audience; decides whether a client-credentials proof is possible. */
+    /** The application's sign-in audience; `PersonalMicrosoftAccount` cannot be proven and waits a settle time instead. */
     readonly signInAudience: pulumi.Input<string>;
 }
 

@@ -38,6 +38,19 @@ export interface StartedNocobase extends RunningNocobase {
     stop(): Promise<void>;
 }
 
+let restartWith: ((loggerLevel: string | undefined) => Promise<void>) | undefined;
+
+/**
+ * Restarts the running NocoBase on the same database with another LOGGER_LEVEL; undefined runs it at
+ * NocoBase's default level (`info` in production). The tests otherwise run it at `warn`.
+ */
+export async function restartNocobase(loggerLevel: string | undefined): Promise<void> {
+    if (restartWith === undefined) {
+        throw new Error("No test NocoBase is running in this process. Run the tests with: npm run test:nocobase");
+    }
+    await restartWith(loggerLevel);
+}
+
 let current: StartedNocobase | undefined;
 
 /** The server `startNocobase` started in this process; fails with the fix when there is none. */
@@ -67,7 +80,7 @@ export async function startNocobase(log: (line: string) => void = () => undefine
 
     let nocobase: ChildProcess | undefined;
     let pgStarted = false;
-    const stop = async () => {
+    const stopNocobase = async () => {
         if (nocobase !== undefined && nocobase.exitCode === null && nocobase.signalCode === null) {
             const exited = new Promise((resolve) => nocobase?.once("exit", resolve));
             nocobase.kill("SIGTERM");
@@ -75,6 +88,10 @@ export async function startNocobase(log: (line: string) => void = () => undefine
             await exited;
             clearTimeout(killTimer);
         }
+    };
+    const stop = async () => {
+        restartWith = undefined;
+        await stopNocobase();
         if (pgStarted) {
             await pgCommand("pg_ctl", ["-D", pgData, "-m", "fast", "-w", "stop"]).catch(() => undefined);
             pgStarted = false;
@@ -151,6 +168,13 @@ export async function startNocobase(log: (line: string) => void = () => undefine
         await api(`${baseUrl}/api`, "pm:enable?filterByTk=notification-email", rootApiKey, {});
         await waitForHealth(baseUrl, nocobase, logFile);
         log(`email notifications enabled in ${Date.now() - enableStarted} ms`);
+        restartWith = async (loggerLevel) => {
+            await stopNocobase();
+            const { LOGGER_LEVEL: _warn, ...rest } = env;
+            const restartEnv = loggerLevel === undefined ? rest : { ...rest, LOGGER_LEVEL: loggerLevel };
+            nocobase = spawn(process.execPath, [launcher, "start"], { cwd: SERVER_DIR, env: restartEnv, stdio: ["ignore", fs.openSync(logFile, "a"), fs.openSync(logFile, "a")] });
+            await waitForHealth(baseUrl, nocobase, logFile);
+        };
         current = {
             baseUrl, apiUrl: `${baseUrl}/api`, rootApiKey, rootAccount, rootPassword,
             postgres: { binDir, port: pgPort, user: "nocobase", database: "nocobase" }, logFile, stop,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { api, runningNocobase } from "../nocobase-server/harness";
-import { configuredProvider, freshKeyId, freshSecret, inputsFor, rootClient } from "./support";
+import { configuredProvider, freshSecret, inputsFor, rotated, rootClient } from "./support";
 import { type SmtpSink, startSmtpSink } from "./smtp-sink";
 
 describe("NocoBase resolves {{$env}} to the delivered secret", () => {
@@ -70,11 +70,11 @@ describe("NocoBase resolves {{$env}} to the delivered secret", () => {
         // Compared with ok(): a failing equal() would print both secrets.
         assert.ok((await sendThroughChannel(channelName)).password === inputs.clientSecret, "the channel did not authenticate with the delivered secret");
 
-        const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
-        await provider.update!(id, outs as MailVariablesOutputs, rotated);
+        const rotatedInputs = rotated(inputs);
+        await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
 
         const login = await sendThroughChannel(channelName);
-        assert.ok(login.password === rotated.clientSecret, "the channel does not authenticate with the rotated secret");
+        assert.ok(login.password === rotatedInputs.clientSecret, "the channel does not authenticate with the rotated secret");
         assert.equal(login.user, "mailer");
     });
 });

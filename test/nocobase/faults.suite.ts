@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { api, createApiKey, runningNocobase, signIn } from "../nocobase-server/harness";
 import {
-    RequestCounter, assertNoCredentials, configuredProvider, failureOf, freshKeyId, freshSecret, inputsFor, rootClient,
+    RequestCounter, assertNoCredentials, configuredProvider, failureOf, inputsFor, rotated, storedVariable,
 } from "./support";
 
 const FAST_RETRIES = { initialBackoffMs: 50, maxAttempts: 4 };
@@ -73,7 +73,7 @@ describe("NocoBase faults", () => {
 
         const message = await failureOf(() => provider.create(inputs));
 
-        assert.match(message, /Could not reach NocoBase at http:\/\/127\.0\.0\.1:\d+\/api for reading variable \S+ \(ECONNREFUSED\)/);
+        assert.match(message, /Could not reach NocoBase at http:\/\/127\.0\.0\.1:\d+\/api for listing variables \(ECONNREFUSED\)/);
         assert.match(message, /Fix: start NocoBase, or correct the stack config nocobase-entra-mail:nocobaseApiUrl/);
         assert.match(message, /gave up after 4 attempts/);
         assert.equal(counter.events.length, 4);
@@ -88,7 +88,7 @@ describe("NocoBase faults", () => {
 
         const message = await failureOf(() => provider.create(inputs));
 
-        assert.match(message, /^NocoBase refused the API key \(401 INVALID_TOKEN\) when reading variable/);
+        assert.match(message, /^NocoBase refused the API key \(401 INVALID_TOKEN\) when listing variables/);
         assert.match(message, /pulumi config set --secret nocobase-entra-mail:nocobaseApiToken <API key>/);
         assert.equal(counter.events.length, 1, "a 401 is not retried");
         assertNoCredentials(message, [inputs.clientSecret, wrongKey, runningNocobase().rootApiKey]);
@@ -117,9 +117,9 @@ describe("NocoBase faults", () => {
 
         const message = await failureOf(() => provider.create(inputs));
 
-        assert.match(message, /^NocoBase denied reading variable \S+ at .* \(403\): the API key's role may not manage Variables and secrets/);
+        assert.match(message, /^NocoBase denied creating secret \S+ at .* \(403\): the API key's role may not manage Variables and secrets/);
         assert.match(message, /pm\.environment-variables/);
-        assert.equal(await rootClient().getVariable(inputs.clientIdVariable), undefined);
+        assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
         assertNoCredentials(message, [inputs.clientSecret, key]);
     });
 
@@ -129,13 +129,13 @@ describe("NocoBase faults", () => {
         const inputs = inputsFor("leastprivilege");
 
         const { id, outs } = await provider.create(inputs);
-        const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
-        await provider.update!(id, outs as MailVariablesOutputs, rotated);
-        const read = await provider.read!(id, { ...(outs as MailVariablesOutputs), clientSecretKeyId: rotated.clientSecretKeyId });
-        assert.equal(read.props?.clientSecretKeyId, rotated.clientSecretKeyId);
+        const rotatedInputs = rotated(inputs);
+        await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
+        const read = await provider.read!(id, { ...(outs as MailVariablesOutputs), clientSecretKeyId: rotatedInputs.clientSecretKeyId });
+        assert.equal(read.props?.clientSecretKeyId, rotatedInputs.clientSecretKeyId);
         await provider.delete!(id, outs as MailVariablesOutputs);
 
-        assert.equal(await rootClient().getVariable(inputs.clientSecretVariable), undefined);
+        assert.equal(await storedVariable(inputs.clientSecretVariable), undefined);
     });
 
     describe("with a server slower than the timeout", () => {
@@ -155,7 +155,7 @@ describe("NocoBase faults", () => {
             const message = await failureOf(() => provider.create(inputs));
 
             assert.ok(Date.now() - started < 2_500, "a timeout is not retried");
-            assert.match(message, /^NocoBase did not answer reading variable \S+ within 1\.0 s at http:\/\/127\.0\.0\.1:\d+\/api\. Fix: check that NocoBase is running/);
+            assert.match(message, /^NocoBase did not answer listing variables within 1\.0 s at http:\/\/127\.0\.0\.1:\d+\/api\. Fix: check that NocoBase is running/);
             assertNoCredentials(message, [inputs.clientSecret, runningNocobase().rootApiKey]);
         });
     });
@@ -165,15 +165,15 @@ describe("NocoBase faults", () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey, { onRequest: counter.onRequest });
         const inputs = inputsFor("restart");
         const { id, outs } = await provider.create(inputs);
-        const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
+        const rotatedInputs = rotated(inputs);
         counter.reset();
 
         await api(runningNocobase().apiUrl, "app:refresh", runningNocobase().rootApiKey, {});
-        await provider.update!(id, outs as MailVariablesOutputs, rotated);
+        await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
 
         const first = counter.events[0];
         assert.equal(first.outcome, 503, "the update started while NocoBase was restarting");
         assert.ok(counter.events.some((e) => e.kind === "write" && e.outcome === 200));
-        assert.equal((await rootClient().getVariable(inputs.clientSecretVariable))?.type, "secret");
+        assert.equal((await storedVariable(inputs.clientSecretVariable))?.type, "secret");
     });
 });

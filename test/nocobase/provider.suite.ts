@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { runningNocobase, sql } from "../nocobase-server/harness";
 import {
-    RequestCounter, assertNoCredentials, configuredProvider, freshKeyId, freshSecret, inputsFor, rootClient,
+    RequestCounter, assertNoCredentials, configuredProvider, inputsFor, rootClient, rotated, storedVariable, tokenRequestsFor,
 } from "./support";
 
 /** The stored (database) value of a variable. */
@@ -28,9 +28,8 @@ describe("NocoBase variables provider", () => {
 
         const result = await provider.create(inputs);
 
-        const client = rootClient();
-        assert.deepEqual(await client.getVariable(inputs.clientIdVariable), { name: inputs.clientIdVariable, type: "default", value: inputs.clientId });
-        assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
+        assert.deepEqual(await storedVariable(inputs.clientIdVariable), { name: inputs.clientIdVariable, type: "default", value: inputs.clientId });
+        assert.equal((await storedVariable(inputs.clientSecretVariable))?.type, "secret");
         assertCiphertextOf(await storedValue(inputs.clientSecretVariable), inputs.clientSecret);
         assert.deepEqual(result.outs, {
             apiUrl: inputs.apiUrl, clientIdVariable: inputs.clientIdVariable, clientSecretVariable: inputs.clientSecretVariable,
@@ -56,7 +55,7 @@ describe("NocoBase variables provider", () => {
         const afterRefresh = await provider.diff!(id, read.props!, { ...inputs });
         assert.equal(afterRefresh.changes, false);
         assert.equal(counter.writes, 0);
-        assert.equal(counter.reads, 2);
+        assert.equal(counter.reads, 1, "one list of the three entries");
         console.log(`nocobase requests: no-op with refresh ${counter.summary()}`);
     });
 
@@ -66,23 +65,28 @@ describe("NocoBase variables provider", () => {
         const inputs = inputsFor("rotate");
         const { id, outs } = await provider.create(inputs);
         const before = await storedValue(inputs.clientSecretVariable);
-        const rotated = { ...inputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
+        const rotatedInputs = rotated(inputs);
         counter.reset();
 
-        const diff = await provider.diff!(id, outs as MailVariablesOutputs, rotated);
+        const diff = await provider.diff!(id, outs as MailVariablesOutputs, rotatedInputs);
         assert.equal(diff.changes, true);
+        const tokenRequestsBefore = tokenRequestsFor(inputs.clientId);
         const started = Date.now();
-        const updated = await provider.update!(id, outs as MailVariablesOutputs, rotated);
+        const updated = await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
         const elapsed = Date.now() - started;
 
         const after = await storedValue(inputs.clientSecretVariable);
         assert.notEqual(after, before);
-        assertCiphertextOf(after, rotated.clientSecret);
-        assert.equal(updated.outs?.clientSecretKeyId, rotated.clientSecretKeyId);
-        // One read and one write for the secret; the restart is one write and at least one read.
-        assert.equal(counter.events.filter((e) => e.operation.includes(inputs.clientIdVariable)).length, 0);
-        assert.equal(counter.events.filter((e) => e.kind === "write" && e.operation.includes(inputs.clientSecretVariable)).length, 1);
-        console.log(`nocobase requests: rotation ${counter.summary()} (including app:refresh and waiting for it) in ${elapsed} ms`);
+        assertCiphertextOf(after, rotatedInputs.clientSecret);
+        assert.equal(updated.outs?.clientSecretKeyId, rotatedInputs.clientSecretKeyId);
+        // One write for the secret, one for its key-ID record; the restart is one write and at least one read.
+        assert.equal(counter.events.filter((e) => e.operation.endsWith(inputs.clientIdVariable)).length, 0);
+        assert.equal(counter.events.filter((e) => e.kind === "write" && e.operation.endsWith(inputs.clientSecretVariable)).length, 1);
+        assert.equal(counter.events.filter((e) => e.kind === "write" && e.operation.endsWith(`${inputs.clientSecretVariable}_KEY_ID`)).length, 1);
+        const tokenRequests = tokenRequestsFor(inputs.clientId) - tokenRequestsBefore;
+        assert.equal(tokenRequests, 1, "one proof at Microsoft's token endpoint");
+        console.log(`nocobase requests: rotation ${counter.summary()} (including app:refresh and waiting for it) in ${elapsed} ms; ` +
+            `microsoft token requests=${tokenRequests}`);
     });
 
     it("adopts entries that already exist under the same names", async () => {
@@ -95,12 +99,12 @@ describe("NocoBase variables provider", () => {
 
         await provider.create(inputs);
 
-        assert.equal((await client.getVariable(inputs.clientIdVariable))?.value, inputs.clientId);
-        assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
+        assert.equal((await storedVariable(inputs.clientIdVariable))?.value, inputs.clientId);
+        assert.equal((await storedVariable(inputs.clientSecretVariable))?.type, "secret");
         assertCiphertextOf(await storedValue(inputs.clientSecretVariable), inputs.clientSecret);
     });
 
-    it("destroys only the two entries it owns, and tolerates their absence", async () => {
+    it("destroys only the entries it owns (both variables and the key-ID record), and tolerates their absence", async () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey);
         const inputs = inputsFor("destroy");
         const bystander = `${inputs.clientIdVariable}_OTHER`;
@@ -110,9 +114,10 @@ describe("NocoBase variables provider", () => {
 
         await provider.delete!(id, outs as MailVariablesOutputs);
 
-        assert.equal(await client.getVariable(inputs.clientIdVariable), undefined);
-        assert.equal(await client.getVariable(inputs.clientSecretVariable), undefined);
-        assert.equal((await client.getVariable(bystander))?.value, "keep me");
+        assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
+        assert.equal(await storedVariable(inputs.clientSecretVariable), undefined);
+        assert.equal(await storedVariable(`${inputs.clientSecretVariable}_KEY_ID`), undefined);
+        assert.equal((await storedVariable(bystander))?.value, "keep me");
         await provider.delete!(id, outs as MailVariablesOutputs);
         await client.destroyVariable(bystander);
     });
@@ -132,12 +137,12 @@ describe("NocoBase variables provider", () => {
         assert.equal((await provider.diff!(id, read.props, inputs)).changes, true);
         await provider.update!(id, read.props, inputs);
 
-        assert.equal((await client.getVariable(inputs.clientIdVariable))?.value, inputs.clientId);
-        assert.equal((await client.getVariable(inputs.clientSecretVariable))?.type, "secret");
+        assert.equal((await storedVariable(inputs.clientIdVariable))?.value, inputs.clientId);
+        assert.equal((await storedVariable(inputs.clientSecretVariable))?.type, "secret");
         assertCiphertextOf(await storedValue(inputs.clientSecretVariable), inputs.clientSecret);
     });
 
-    it("moves the entries when the configured names change", async () => {
+    it("moves the entries when the configured names change, within one restart", async () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey);
         const inputs = inputsFor("rename");
         const { id, outs } = await provider.create(inputs);
@@ -145,10 +150,11 @@ describe("NocoBase variables provider", () => {
 
         await provider.update!(id, outs as MailVariablesOutputs, renamed);
 
-        const client = rootClient();
-        assert.equal(await client.getVariable(inputs.clientIdVariable), undefined);
-        assert.equal(await client.getVariable(inputs.clientSecretVariable), undefined);
-        assert.equal((await client.getVariable(renamed.clientIdVariable))?.value, inputs.clientId);
-        assert.equal((await client.getVariable(renamed.clientSecretVariable))?.type, "secret");
+        assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
+        assert.equal(await storedVariable(inputs.clientSecretVariable), undefined);
+        assert.equal(await storedVariable(`${inputs.clientSecretVariable}_KEY_ID`), undefined);
+        assert.equal((await storedVariable(renamed.clientIdVariable))?.value, inputs.clientId);
+        assert.equal((await storedVariable(renamed.clientSecretVariable))?.type, "secret");
+        assert.equal((await rootClient().listVariables()).restartPending, false, "the removals are applied by the same restart");
     });
 });

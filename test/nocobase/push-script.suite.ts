@@ -1,51 +1,11 @@
 /** `npm run push-to-nocobase` against the real NocoBase: writes, is idempotent, rotates, fails clearly. */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import type { StackOutputs } from "../../src/stack-outputs";
 import { runningNocobase, sql } from "../nocobase-server/harness";
-import { assertNoCredentials, freshKeyId, freshNames, freshSecret, rootClient } from "./support";
-
-const ROOT = path.resolve(__dirname, "../..");
-
-interface Run {
-    readonly code: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-function runPush(args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "scripts/push-to-nocobase.ts", ...args], {
-            cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["pipe", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(stdin);
-    });
-}
-
-function outputsFor(label: string, overrides: Partial<StackOutputs> = {}): StackOutputs {
-    const names = freshNames(label);
-    return {
-        environment: "test", clientId: crypto.randomUUID(), tenantId: crypto.randomUUID(),
-        applicationObjectId: crypto.randomUUID(), servicePrincipalObjectId: crypto.randomUUID(),
-        displayName: "NocoBase mail (test)", signInAudience: "AzureADandPersonalMicrosoftAccount",
-        redirectUris: ["http://localhost/admin/settings/mail/oauth2"], adminConsent: false,
-        clientSecret: freshSecret(), clientSecretKeyId: freshKeyId(),
-        clientSecretExpiresAt: "2027-01-01T00:00:00Z", nextRotationAt: "2026-12-01T00:00:00Z",
-        nocobaseClientIdVariable: names.clientIdVariable, nocobaseClientSecretVariable: names.clientSecretVariable,
-        nocobaseApiUrl: runningNocobase().apiUrl,
-        ...overrides,
-    };
-}
+import { assertNoCredentials, newSecretOf, outputsFor, runPush, storedVariable, type Run } from "./support";
 
 function requestCounts(run: Run): { reads: number; writes: number } {
     const match = /nocobase requests: reads=(\d+) writes=(\d+)/.exec(run.stdout);
@@ -65,23 +25,23 @@ describe("push-to-nocobase script", () => {
 
         const first = await runPush([], JSON.stringify(outputs), env);
         assert.equal(first.code, 0, first.stderr);
-        assert.match(first.stdout, new RegExp(`${outputs.nocobaseClientSecretVariable}: created as a secret`));
-        const client = rootClient();
-        assert.equal((await client.getVariable(outputs.nocobaseClientIdVariable))?.value, outputs.clientId);
-        assert.equal((await client.getVariable(outputs.nocobaseClientSecretVariable))?.type, "secret");
+        assert.match(first.stdout, new RegExp(`${outputs.nocobaseClientSecretVariable}: created \\(secret, key ID ${outputs.clientSecretKeyId}\\)`));
+        assert.match(first.stdout, /Microsoft's token endpoint accepted the secret/);
+        assert.equal((await storedVariable(outputs.nocobaseClientIdVariable))?.value, outputs.clientId);
+        assert.equal((await storedVariable(outputs.nocobaseClientSecretVariable))?.type, "secret");
         const [stored] = await sql(server, `SELECT value FROM "environmentVariables" WHERE name = '${outputs.nocobaseClientSecretVariable}'`);
         assert.ok(!stored.includes(outputs.clientSecret));
 
         const again = await runPush([], JSON.stringify(outputs), env);
         assert.equal(again.code, 0, again.stderr);
-        assert.deepEqual(requestCounts(again), { reads: 3, writes: 0 });
-        assert.match(again.stdout, /unchanged \(key ID/);
+        assert.deepEqual(requestCounts(again), { reads: 1, writes: 0 });
+        assert.match(again.stdout, /unchanged \(secret, key ID/);
         console.log(`nocobase requests: push-to-nocobase no-op ${lastLine(again).replace("nocobase requests: ", "")}`);
 
-        const rotated = { ...outputs, clientSecret: freshSecret(), clientSecretKeyId: freshKeyId() };
+        const rotated = { ...outputs, ...newSecretOf(outputs.clientId) };
         const rotation = await runPush([], JSON.stringify(rotated), env);
         assert.equal(rotation.code, 0, rotation.stderr);
-        assert.match(rotation.stdout, new RegExp(`${outputs.nocobaseClientSecretVariable}: updated as a secret`));
+        assert.match(rotation.stdout, new RegExp(`${outputs.nocobaseClientSecretVariable}: updated \\(secret, key ID ${rotated.clientSecretKeyId}\\)`));
         assert.equal(requestCounts(rotation).writes, 3, "secret, key ID record, app:refresh");
         console.log(`nocobase requests: push-to-nocobase rotation ${lastLine(rotation).replace("nocobase requests: ", "")}`);
         const [afterRotation] = await sql(server, `SELECT value FROM "environmentVariables" WHERE name = '${outputs.nocobaseClientSecretVariable}'`);
@@ -101,7 +61,7 @@ describe("push-to-nocobase script", () => {
             await writeFile(file, JSON.stringify(outputs), { mode: 0o600 });
             const run = await runPush(["--api-url", server.apiUrl, file], "", { NOCOBASE_API_TOKEN: server.rootApiKey });
             assert.equal(run.code, 0, run.stderr);
-            assert.equal((await rootClient().getVariable(outputs.nocobaseClientIdVariable))?.value, outputs.clientId);
+            assert.equal((await storedVariable(outputs.nocobaseClientIdVariable))?.value, outputs.clientId);
         } finally {
             await rm(dir, { recursive: true, force: true });
         }

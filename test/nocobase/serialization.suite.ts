@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NocobaseMailVariables } from "../../src/nocobase/variables";
 import type { MailVariablesProvider } from "../../src/nocobase/variables-provider";
 import { runningNocobase } from "../nocobase-server/harness";
-import { assertNoCredentials, freshKeyId, freshNames, freshSecret, rootClient } from "./support";
+import { assertNoCredentials, freshNames, seededApplication, storedVariable } from "./support";
 
 /** The loader Pulumi's dynamic provider host uses for `__provider`. */
 const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string") as
@@ -19,7 +19,8 @@ const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("requ
 describe("NocobaseMailVariables under Pulumi mocks", () => {
     it("serializes a provider that holds no credential and works once deserialized", async () => {
         const apiToken = runningNocobase().rootApiKey;
-        const clientSecret = freshSecret();
+        const application = seededApplication("serialized");
+        const clientSecret = application.clientSecret;
         // Present in the environment while the program runs: it must not be captured.
         process.env.NOCOBASE_API_TOKEN = apiToken;
         const registered: pulumi.runtime.MockResourceArgs[] = [];
@@ -33,11 +34,11 @@ describe("NocobaseMailVariables under Pulumi mocks", () => {
             },
         }, "nocobase-entra-mail", "test");
         const names = freshNames("serialized");
-        const clientId = crypto.randomUUID();
+        const clientId = application.clientId;
         const resource = new NocobaseMailVariables("mail-variables", {
             apiUrl: runningNocobase().apiUrl, ...names, clientId,
-            clientSecret: pulumi.secret(clientSecret), clientSecretKeyId: freshKeyId(),
-            tenantId: crypto.randomUUID(), signInAudience: "AzureADMyOrg",
+            clientSecret: pulumi.secret(clientSecret), clientSecretKeyId: application.clientSecretKeyId,
+            tenantId: application.tenantId, signInAudience: application.signInAudience,
         });
         await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
         delete process.env.NOCOBASE_API_TOKEN;
@@ -54,11 +55,15 @@ describe("NocobaseMailVariables under Pulumi mocks", () => {
         await provider.configure?.({
             config: { get: (key) => key === "nocobase-entra-mail:nocobaseApiToken" ? apiToken : undefined, require: () => "" },
         });
-        const inputs = { ...(args.inputs as Record<string, string>) };
-        delete inputs.__provider;
+        // The engine hands a dynamic provider plain values; the mock monitor keeps secrets in their envelope.
+        const inputs: Record<string, unknown> = Object.fromEntries(Object.entries(args.inputs as Record<string, unknown>)
+            .filter(([key]) => key !== "__provider")
+            .map(([key, value]) => [key, typeof value === "object" && value !== null && "value" in value ? value.value : value]));
+        // ok(), not equal(): a failing equal() would print the secret.
+        assert.ok(inputs.clientSecret === clientSecret, "the secret as the engine hands it over");
         const created = await provider.create(inputs as never);
-        assert.equal((await rootClient().getVariable(names.clientIdVariable))?.value, clientId);
-        assert.equal((await rootClient().getVariable(names.clientSecretVariable))?.type, "secret");
+        assert.equal((await storedVariable(names.clientIdVariable))?.value, clientId);
+        assert.equal((await storedVariable(names.clientSecretVariable))?.type, "secret");
         assert.equal(created.outs?.clientId, clientId);
     });
 });

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runningNocobase } from "../nocobase-server/harness";
-import { assertNoCredentials, configuredProvider, failureOf, inputsFor, rootClient } from "./support";
+import { assertNoCredentials, configuredProvider, failureOf, inputsFor, storedVariable } from "./support";
 
 describe("NocoBase sub-application routing", () => {
     it("writes through the X-App header into the application it names", async () => {
@@ -17,10 +17,10 @@ describe("NocoBase sub-application routing", () => {
         const { id, outs } = await provider.create(inputs);
         assert.ok(outs !== undefined);
         assert.equal(outs.appName, "main");
-        const stored = await rootClient().getVariable(inputs.clientIdVariable);
+        const stored = await storedVariable(inputs.clientIdVariable);
         assert.equal(stored?.value, inputs.clientId, "the main application holds the variable");
         await provider.delete!(id, outs);
-        assert.equal(await rootClient().getVariable(inputs.clientIdVariable), undefined);
+        assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
     });
 
     it("fails with the sub-application's name and the fix when that application does not exist", async () => {
@@ -32,7 +32,7 @@ describe("NocoBase sub-application routing", () => {
         assert.match(message, /nocobase-entra-mail:nocobaseSubApp/);
         assert.match(message, /APP_NOT_FOUND|APP_PREPARING/);
         assertNoCredentials(message, [server.rootApiKey, inputs.clientSecret]);
-        assert.equal(await rootClient().getVariable(inputs.clientIdVariable), undefined, "nothing reached the main application");
+        assert.equal(await storedVariable(inputs.clientIdVariable), undefined, "nothing reached the main application");
     });
 
     it("treats a change of sub-application as a change", async () => {

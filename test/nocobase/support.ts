@@ -1,18 +1,74 @@
-/** Shared pieces of the NocoBase integration suites: counting, fresh names and secrets, leak checks. */
+/**
+ * Shared pieces of the NocoBase integration suites: counting, fresh names and secrets, leak checks, and the
+ * HTTPS emulator of Microsoft's token endpoint where every secret handed to NocoBase is proven first.
+ */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { NocobaseClient, type NocobaseRequestEvent } from "../../src/nocobase/client";
+import * as path from "node:path";
+import { NocobaseClient, type NocobaseRequestEvent, type NocobaseVariable } from "../../src/nocobase/client";
 import {
     createMailVariablesProvider, type MailVariablesInputs, type MailVariablesProvider, type MailVariablesProviderOptions,
 } from "../../src/nocobase/variables-provider";
+import type { StackOutputs } from "../../src/stack-outputs";
 import { runningNocobase } from "../nocobase-server/harness";
+import { startEmulator, type Emulator } from "../graph/emulator/emulator";
+
+let emulator: Emulator | undefined;
+
+/** Starts the emulator and points this process's Microsoft endpoints (AZURE_AUTHORITY_HOST) at it. */
+export async function startMicrosoftEmulator(): Promise<Emulator> {
+    emulator = await startEmulator();
+    process.env.AZURE_AUTHORITY_HOST = emulator.authorityHost;
+    process.env.GRAPH_BASE_URL = emulator.graphBaseUrl;
+    return emulator;
+}
+
+export function runningEmulator(): Emulator {
+    if (emulator === undefined) {
+        throw new Error("No Microsoft emulator is running in this process. Run the tests with: npm run test:nocobase");
+    }
+    return emulator;
+}
+
+/** Requests to the emulated token endpoint for `clientId` so far (the proofs of its secrets). */
+export function tokenRequestsFor(clientId: string): number {
+    return runningEmulator().log.filter((l) => l.kind === "token" && l.client === clientId).length;
+}
+
+/** An application in the emulated tenant with one accepted secret, as a `pulumi up` leaves it. */
+export function seededApplication(label: string): { clientId: string; tenantId: string; clientSecret: string; clientSecretKeyId: string; signInAudience: string } {
+    const seeded = runningEmulator().directory.seedEnvironment({ environment: label });
+    return {
+        clientId: seeded.clientId, tenantId: seeded.tenantId, clientSecret: seeded.clientSecret,
+        clientSecretKeyId: seeded.clientSecretKeyId, signInAudience: seeded.signInAudience,
+    };
+}
+
+/** A new secret of the application, made now (the emulator's propagation delay counts from now). */
+export function newSecretOf(clientId: string): { clientSecret: string; clientSecretKeyId: string } {
+    const directory = runningEmulator().directory;
+    const app = directory.findApplicationByAppId(clientId);
+    assert.ok(app, `no emulated application ${clientId}`);
+    const { credential, secretText } = directory.addPassword(app, "rotation", new Date(Date.now() + 180 * 86_400_000), Date.now());
+    directory.secretAddedAt.set(credential.keyId, Date.now());
+    return { clientSecret: secretText, clientSecretKeyId: credential.keyId };
+}
 
 /** Counts HTTP exchanges with NocoBase, split into reads and writes. */
 export class RequestCounter {
     events: NocobaseRequestEvent[] = [];
+    /** When each event arrived (ms), parallel to `events`. */
+    times: number[] = [];
     readonly onRequest = (event: NocobaseRequestEvent): void => {
         this.events.push(event);
+        this.times.push(Date.now());
     };
+    /** When the first write completed, or undefined. */
+    firstWriteAt(): number | undefined {
+        const index = this.events.findIndex((e) => e.kind === "write");
+        return index < 0 ? undefined : this.times[index];
+    }
     get reads(): number {
         return this.events.filter((e) => e.kind === "read").length;
     }
@@ -21,6 +77,7 @@ export class RequestCounter {
     }
     reset(): void {
         this.events = [];
+        this.times = [];
     }
     summary(): string {
         return `reads=${this.reads} writes=${this.writes}`;
@@ -49,11 +106,14 @@ export function inputsFor(label: string, overrides: Partial<MailVariablesInputs>
     return {
         apiUrl: runningNocobase().apiUrl,
         ...freshNames(label),
-        clientId: crypto.randomUUID(),
-        clientSecret: freshSecret(),
-        clientSecretKeyId: freshKeyId(),
+        ...seededApplication(label),
         ...overrides,
     };
+}
+
+/** The inputs after a rotation: a new secret of the same application. */
+export function rotated(inputs: MailVariablesInputs): MailVariablesInputs {
+    return { ...inputs, ...newSecretOf(inputs.clientId) };
 }
 
 /** A provider configured as the Pulumi engine would, with the API key from stack config. */
@@ -78,6 +138,11 @@ export function rootClient(): NocobaseClient {
     });
 }
 
+/** What NocoBase holds under `name` (a secret's value is null), read with the root key. */
+export async function storedVariable(name: string): Promise<NocobaseVariable | undefined> {
+    return (await rootClient().listVariables([name])).variables.find((v) => v.name === name);
+}
+
 /** Asserts that none of the given credentials appears in `text` (error messages, captured output). */
 export function assertNoCredentials(text: string, credentials: readonly string[]): void {
     for (const credential of credentials) {
@@ -95,3 +160,51 @@ export async function failureOf(action: () => Promise<unknown>): Promise<string>
     }
     assert.fail("expected the call to fail");
 }
+
+const ROOT = path.resolve(__dirname, "../..");
+
+export interface Run {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Runs the script as a user does, with Microsoft's endpoints pointed at the emulator. */
+/** Runs one of our scripts as a user does, with Microsoft's endpoints pointed at the emulator. */
+export function runScript(script: string, args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
+    const emulator = runningEmulator();
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}`, ...args], {
+            cwd: ROOT,
+            env: {
+                PATH: process.env.PATH, HOME: process.env.HOME,
+                AZURE_AUTHORITY_HOST: emulator.authorityHost, NODE_EXTRA_CA_CERTS: emulator.certificate.caFile, ...env,
+            }, stdio: ["pipe", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(stdin);
+    });
+}
+
+
+export function runPush(args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
+    return runScript("push-to-nocobase.ts", args, stdin, env);
+}
+
+/** Stack outputs of a seeded application in the emulator, with fresh NocoBase variable names. */
+export function outputsFor(label: string, overrides: Partial<StackOutputs> = {}): StackOutputs {
+    const names = freshNames(label);
+    return {
+        ...runningEmulator().directory.seedEnvironment({ environment: label }),
+        environment: label,
+        nocobaseClientIdVariable: names.clientIdVariable, nocobaseClientSecretVariable: names.clientSecretVariable,
+        nocobaseApiUrl: runningNocobase().apiUrl,
+        ...overrides,
+    };
+}
+

@@ -50,7 +50,8 @@ describe("command lines", () => {
 
     it("parse the doctor's options and files, stdin for none or -", () => {
         assert.deepEqual(parseDoctorArguments(["--json", "--warn-days=7", "--concurrency", "2", "a.json", "-"]), {
-            json: true, warnDays: 7, probeSecret: false, concurrency: 2, timeoutSeconds: 30, files: ["a.json"], help: false,
+            json: true, warnDays: 7, probeSecret: false, nocobase: false, concurrency: 2, timeoutSeconds: 30, files: ["a.json"], help: false,
         });
+        assert.equal(parseDoctorArguments(["--nocobase"]).nocobase, true);
     });
 });

@@ -76,7 +76,7 @@ export async function startEmulator(): Promise<Emulator> {
     const tenantId = randomUUID();
     const directory = new Directory(tenantId);
     const tokens = new Map<string, IssuedToken>();
-    const graph: GraphSettings = { replicationDelayMs: 0 };
+    const graph: GraphSettings = { replicationDelayMs: 0, pageSize: 100 };
     const identity: IdentitySettings = { secretPropagationMs: 0 };
     const log: LoggedRequest[] = [];
     const throttles: PendingThrottle[] = [];

@@ -13,6 +13,8 @@ import { parseJsonBody, sendGraphError, sendJson, sendNoContent, type Exchange }
 export interface GraphSettings {
     /** How long objects created through the API stay invisible (404) after creation. */
     replicationDelayMs: number;
+    /** Most items per list page; more follow through `@odata.nextLink` with a `$skiptoken`, as Graph pages. */
+    pageSize: number;
 }
 
 export interface GraphContext {
@@ -59,8 +61,17 @@ function select<T extends object>(item: T, selectParam: string | null): Partial<
 }
 
 function listResponse<T extends object>(ex: Exchange, ctx: GraphContext, entity: string, items: T[]): void {
-    const selected = items.map((i) => select(i, ex.url.searchParams.get("$select")));
-    sendJson(ex, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#${entity}`, value: selected });
+    const start = Number(ex.url.searchParams.get("$skiptoken") ?? "0");
+    const page = items.slice(start, start + ctx.settings.pageSize);
+    const selected = page.map((i) => select(i, ex.url.searchParams.get("$select")));
+    const rest = start + ctx.settings.pageSize < items.length;
+    const next = new URL(ex.url.toString());
+    next.searchParams.set("$skiptoken", String(start + ctx.settings.pageSize));
+    sendJson(ex, 200, {
+        "@odata.context": `${ctx.origin}/v1.0/$metadata#${entity}`,
+        ...(rest ? { "@odata.nextLink": `${ctx.origin}${next.pathname}${next.search}` } : {}),
+        value: selected,
+    });
 }
 
 function filtered<T extends object>(ex: Exchange, items: T[]): T[] | undefined {
