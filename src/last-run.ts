@@ -13,6 +13,8 @@ export interface LastRun {
     readonly rotation: RotationRecord | undefined;
     /** Object ID of the application the stack managed; undefined for a new stack. */
     readonly applicationObjectId: string | undefined;
+    /** Names of every output the last run exported (none for a new stack). */
+    readonly outputNames: readonly string[];
 }
 
 /** Outputs the next run depends on. */
@@ -34,5 +36,9 @@ export async function readLastRun(resourceName: string, parent: pulumi.Resource)
             "--version <n> > good.json; pulumi stack import --file good.json) and run pulumi up again.");
     }
     const applicationObjectId = outputs.applicationObjectId;
-    return { rotation, applicationObjectId: typeof applicationObjectId === "string" ? applicationObjectId : undefined };
+    const outputNames = await new Promise<string[]>((resolve) => reference.outputs.apply((all) => {
+        resolve(Object.keys(all ?? {}));
+        return all;
+    }));
+    return { rotation, applicationObjectId: typeof applicationObjectId === "string" ? applicationObjectId : undefined, outputNames };
 }

@@ -20,6 +20,10 @@ const mail = new NocobaseMail("nocobase-mail", {
     handOverToNocobase: true,
 });
 
+// Read back by the next `pulumi up` (which secret NocoBase holds, which application the stack manages):
+// keep these two outputs under these names.
+export const secretRotation = mail.secretRotation;
+export const applicationObjectId = mail.applicationObjectId;
 export const mailClientId = mail.clientId;
 export const mailTenantId = mail.tenantId;
 export const mailSecretExpiresAt = mail.clientSecretExpiresAt;

@@ -171,6 +171,13 @@ export class NocobaseMail extends pulumi.ComponentResource {
         // root, under these names: the aliases keep them (and the registration's children) in place.
         const formerlyAtRoot = [{ parent: pulumi.rootStackResource }];
         const lastRun = await readLastRun(`${name}-last-outputs`, this);
+        if (lastRun.rotation === undefined && lastRun.outputNames.length > 0) {
+            // A program that adds this component but does not export its record: every run looks like the
+            // first, so each rotation replaces NocoBase's only secret instead of keeping a fallback.
+            pulumi.log.warn("This stack's last update exported no secretRotation, so NocobaseMail cannot tell which " +
+                "client secret NocoBase holds and rotates without a fallback secret. Fix: export the component's " +
+                "secretRotation and applicationObjectId as stack outputs of those names.", this);
+        }
         const adoptionChange = adoptionChangeProblem(lastRun.applicationObjectId, settings.adoptApplicationObjectId);
         if (adoptionChange !== undefined) {
             throw new pulumi.RunError(adoptionChange);

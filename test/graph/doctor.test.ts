@@ -153,6 +153,27 @@ describe("doctor", () => {
         assert.deepEqual(await codesAfter({ signInAudience: "AzureADMyOrg" }, addForeign), ["unmanaged-secrets"]);
     });
 
+    it("counts both secret slots as the stack's, and blocks a rotation only when it needs room for a third secret", async () => {
+        const record = (env: SeededStackOutputs, fallback: string | null) => {
+            const slot = (keyId: string) => ({ kind: "window", windowStart: "2026-09-03T00:00:00Z", generation: 1, expiresAt: "2027-03-02T00:00:00Z", keyId });
+            (env as unknown as Record<string, unknown>).secretRotation = {
+                nocobaseSlot: "b", slots: { a: fallback === null ? null : slot(fallback), b: slot(env.clientSecretKeyId) },
+            };
+        };
+        const addFallback = (env: SeededStackOutputs) => {
+            const { credential } = emulator.directory.addPassword(app(env), "nocobase-mail slot a", new Date(Date.now() + 90 * 86400_000), Date.now());
+            record(env, credential.keyId);
+        };
+        // Personal-account audience, at its limit of 2 with the stack's own two slots: the next rotation
+        // deletes the fallback first, so nothing is blocked and nothing is foreign.
+        assert.deepEqual(await codesAfter({}, addFallback), []);
+        // The fallback slot empty and a hand-made secret taking the room: the rotation would add a third.
+        assert.deepEqual(await codesAfter({}, (env) => {
+            record(env, null);
+            emulator.directory.addPassword(app(env), "added by hand", new Date(Date.now() + 90 * 86400_000), Date.now());
+        }), ["rotation-blocked", "unmanaged-secrets"]);
+    });
+
     it("reports a missing service principal", async () => {
         assert.deepEqual(await codesAfter({}, (env) => emulator.directory.servicePrincipals.delete(env.servicePrincipalObjectId)), ["service-principal-missing"]);
     });

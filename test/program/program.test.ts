@@ -225,6 +225,23 @@ describe("program: secret rotation", () => {
     });
 });
 
+describe("program: a stack whose last update did not export the rotation record", () => {
+    it("warns that it rotates without a fallback, naming the outputs to export", async () => {
+        const warnings: string[] = [];
+        const warn = console.warn;
+        console.warn = (...args: unknown[]) => { warnings.push(args.map(String).join(" ")); };
+        try {
+            await run({ nocobaseUrl: "https://crm.example.com" }, { previousOutputs: { mailClientId: "an output of another program" } });
+            await run({ nocobaseUrl: "https://crm.example.com" }, { previousOutputs: {} });
+        } finally {
+            console.warn = warn;
+        }
+        const about = warnings.filter((w) => w.includes("exported no secretRotation"));
+        assert.equal(about.length, 1, "only the stack that has outputs, none of them the record, is warned about");
+        assert.match(about[0], /Fix: export the component's secretRotation and applicationObjectId/);
+    });
+});
+
 describe("program: refusals", () => {
     const bad: Array<[string, Record<string, string>, RegExp]> = [
         ["a missing URL", {}, /nocobaseUrl is not set/],
