@@ -23,15 +23,20 @@ export function keyIdRecordName(clientSecretVariable: string): string {
     return `${clientSecretVariable}${KEY_ID_RECORD_SUFFIX}`;
 }
 
-export interface HandoverRequest {
+/** What NocoBase is to hold, and what proving the secret at Microsoft needs. */
+export interface HandoverValues {
     readonly clientIdVariable: string;
     readonly clientSecretVariable: string;
     readonly clientId: string;
     readonly clientSecret: string;
     readonly clientSecretKeyId: string;
-    /** The application's home tenant, where the secret is proven. */
+    /** The application's home tenant, where the secret is proven before hand-over. */
     readonly tenantId: string;
+    /** The application's sign-in audience: decides whether a proof is possible. */
     readonly signInAudience: string;
+}
+
+export interface HandoverRequest extends HandoverValues {
     /** Sub-application expected to answer; undefined for the main application. */
     readonly appName?: string;
     /** Entries to remove after the writes (the names before a rename), within the same restart. */

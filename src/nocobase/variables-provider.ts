@@ -14,7 +14,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { NocobaseClient, type NocobaseRequestEvent } from "./client";
-import { handOver, keyIdRecordName } from "./handover";
+import { handOver, type HandoverValues, keyIdRecordName } from "./handover";
 import type { SecretProofOptions } from "./secret-proof";
 
 export const API_TOKEN_CONFIG_KEY = "nocobase-entra-mail:nocobaseApiToken";
@@ -28,17 +28,7 @@ export interface NocobaseTarget {
     readonly appName?: string;
 }
 
-export interface MailVariablesInputs extends NocobaseTarget {
-    readonly clientIdVariable: string;
-    readonly clientSecretVariable: string;
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly clientSecretKeyId: string;
-    /** The application's home tenant, where the secret is proven before hand-over. */
-    readonly tenantId: string;
-    /** The application's sign-in audience: decides whether a proof is possible. */
-    readonly signInAudience: string;
-}
+export interface MailVariablesInputs extends NocobaseTarget, HandoverValues {}
 
 /**
  * What the state records. An empty `clientId`/`clientSecretKeyId` means refresh found the entry missing,
