@@ -1,4 +1,5 @@
 // Adoption preflight: `npm run adopt -- --stack <name> --object-id <GUID> [--write] [--json]`. See ADOPT_USAGE.
+import { EXIT_OK, EXIT_USAGE } from "../src/command-line";
 import { ADOPT_USAGE, parseAdoptArguments, type AdoptArguments } from "../src/adoption/adopt-arguments";
 import { runPreflight } from "../src/adoption/adoption-preflight";
 import { identityFromAccessToken } from "../src/adoption/deployer-identity";
@@ -6,6 +7,7 @@ import { createDefaultCredential } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
 import { identityFailure } from "../src/microsoft/identity-errors";
+import { redactForeignText } from "../src/redaction";
 
 async function main(): Promise<number> {
     let args: AdoptArguments;
@@ -14,12 +16,12 @@ async function main(): Promise<number> {
         args = parseAdoptArguments(process.argv.slice(2));
         if (args.help) {
             process.stdout.write(ADOPT_USAGE);
-            return 0;
+            return EXIT_OK;
         }
         endpoints = resolveMicrosoftEndpoints();
     } catch (err) {
         process.stderr.write(`adopt: ${(err as Error).message}\n\n${ADOPT_USAGE}`);
-        return 2;
+        return EXIT_USAGE;
     }
     const credential = createDefaultCredential(endpoints, process.env.AZURE_TENANT_ID);
     const timeoutMs = args.timeoutSeconds * 1000;
@@ -44,6 +46,6 @@ async function main(): Promise<number> {
 main().then((code) => {
     process.exitCode = code;
 }, (err: unknown) => {
-    process.stderr.write(`adopt: unexpected failure: ${(err as Error).message}\n`);
-    process.exitCode = 2;
+    process.stderr.write(`adopt: unexpected failure: ${redactForeignText((err as Error).message)}\n`);
+    process.exitCode = EXIT_USAGE;
 });

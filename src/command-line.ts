@@ -1,5 +1,5 @@
 /**
- * What every command (plan, doctor, bootstrap-deployer, push-to-nocobase, bench:doctor) shares on its
+ * What every command (plan, doctor, adopt, bootstrap-deployer, push-to-nocobase, bench:doctor) shares on its
  * command line: `node:util`'s `parseArgs`, `-h`/`--help`, and one exit-code contract.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";

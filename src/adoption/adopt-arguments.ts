@@ -1,5 +1,6 @@
-/** Command-line arguments of `npm run adopt`, parsed with node:util's parseArgs, without side effects. */
-import { parseArgs } from "node:util";
+/** Command-line arguments of `npm run adopt`, parsed by the shared command-line parser, without side effects. */
+import { parseCommandLine, UsageError, wholeNumber } from "../command-line";
+import { quoteForeign } from "../redaction";
 import { isGuid } from "../microsoft-graph";
 import { KEEP_CHOICES, type KeepChoice } from "./stack-file-update";
 
@@ -50,49 +51,40 @@ function parseKeep(value: string | undefined): Set<KeepChoice> {
     const parts = value.split(",").map((p) => p.trim());
     const unknown = parts.filter((p) => !(KEEP_CHOICES as readonly string[]).includes(p));
     if (unknown.length > 0) {
-        throw new Error(`--keep: unknown ${unknown.map((u) => `"${u}"`).join(", ")}; use ${KEEP_CHOICES.join(", ")}, all or none.`);
+        throw new UsageError(`--keep: unknown ${unknown.map((u) => quoteForeign(u)).join(", ")}; use ${KEEP_CHOICES.join(", ")}, all or none.`);
     }
     return new Set(parts as KeepChoice[]);
 }
 
 /** Throws an Error whose message says what is wrong (the caller prints it with the usage, exit 2). */
 export function parseAdoptArguments(argv: readonly string[]): AdoptArguments {
-    const { values } = parseArgs({
-        args: [...argv],
-        options: {
-            stack: { type: "string" },
-            "object-id": { type: "string" },
-            write: { type: "boolean", default: false },
-            keep: { type: "string" },
-            deployer: { type: "string" },
-            json: { type: "boolean", default: false },
-            "stacks-dir": { type: "string" },
-            "timeout-seconds": { type: "string" },
-            help: { type: "boolean", short: "h", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-    });
+    const { values } = parseCommandLine(argv, {
+        stack: { type: "string" },
+        "object-id": { type: "string" },
+        write: { type: "boolean", default: false },
+        keep: { type: "string" },
+        deployer: { type: "string" },
+        json: { type: "boolean", default: false },
+        "stacks-dir": { type: "string" },
+        "timeout-seconds": { type: "string" },
+    }, false);
     const help = values.help === true;
     const objectId = values["object-id"] ?? "";
     if (!help) {
         if (values.stack === undefined || values.stack === "") {
-            throw new Error("--stack is required.");
+            throw new UsageError("--stack is required.");
         }
         if (!isGuid(objectId)) {
-            throw new Error(`--object-id needs the application's Object ID (a GUID), got ${objectId === "" ? "nothing" : `"${objectId}"`}.`);
+            throw new UsageError(`--object-id needs the application's Object ID (a GUID), got ${objectId === "" ? "nothing" : quoteForeign(objectId)}.`);
         }
         if (values.deployer !== undefined && !isGuid(values.deployer)) {
-            throw new Error(`--deployer needs an object ID (a GUID), got "${values.deployer}".`);
+            throw new UsageError(`--deployer needs an object ID (a GUID), got ${quoteForeign(values.deployer)}.`);
         }
         if (values.keep !== undefined && !values.write) {
-            throw new Error("--keep applies only with --write.");
+            throw new UsageError("--keep applies only with --write.");
         }
     }
-    const timeout = values["timeout-seconds"] ?? "30";
-    if (!/^\d+$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > 600) {
-        throw new Error(`--timeout-seconds needs a whole number from 1 to 600, got "${timeout}".`);
-    }
+    const timeoutSeconds = wholeNumber("--timeout-seconds", values["timeout-seconds"], 1, 600) ?? 30;
     return {
         help,
         stack: values.stack ?? "",
@@ -102,6 +94,6 @@ export function parseAdoptArguments(argv: readonly string[]): AdoptArguments {
         deployer: values.deployer?.toLowerCase(),
         json: values.json === true,
         stacksDir: values["stacks-dir"],
-        timeoutSeconds: Number(timeout),
+        timeoutSeconds,
     };
 }
