@@ -10,7 +10,7 @@ import { NocobaseClient, type NocobaseRequestEvent, type NocobaseVariable } from
 import {
     createMailVariablesProvider, type MailVariablesInputs, type MailVariablesProvider, type MailVariablesProviderOptions,
 } from "../../src/nocobase/variables-provider";
-import type { StackOutputs } from "../../src/stack-outputs";
+import type { StackOutputs } from "../../src/operations/stack-outputs";
 import { runningNocobase } from "../nocobase-server/harness";
 import { startEmulator, type Emulator } from "../graph/emulator/emulator";
 

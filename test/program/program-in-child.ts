@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import type { ProgramRunOptions } from "../../src/offline/program-runner";
+import type { ProgramRunOptions } from "../../src/operations/plan/program-runner";
 
 export interface ChildOutcome {
     readonly ok: boolean;

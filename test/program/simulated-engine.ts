@@ -17,9 +17,9 @@
  * show that a broken policy is caught.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramFailure, ProgramRun, runProgram } from "../../src/offline/program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks, RegistrationOptions, STACK_REFERENCE_TYPE } from "../../src/offline/recording-mocks";
-import { DAY_MS } from "../../src/secret-rotation";
+import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
+import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks, RegistrationOptions, STACK_REFERENCE_TYPE } from "../../src/operations/plan/recording-mocks";
+import { DAY_MS } from "../../src/registration/secret-rotation";
 
 export const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 /** Microsoft's hard limit for personal-account audiences. */

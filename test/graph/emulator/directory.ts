@@ -4,7 +4,7 @@
  * creation). Tests read and change it directly to stage each situation.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { MAIL_DELEGATED_SCOPE_STRING, MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/microsoft-graph";
+import { MAIL_DELEGATED_SCOPE_STRING, MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/registration/graph-identifiers";
 
 export interface ResourceAccess { id: string; type: "Scope" | "Role" }
 export interface RequiredResourceAccess { resourceAppId: string; resourceAccess: ResourceAccess[] }
