@@ -1,6 +1,6 @@
 /**
  * The Entra ID application NocoBase's Email Manager signs users in with: application, service principal,
- * optional tenant-wide admin consent, and two client-secret slots that take turns (src/secret-rotation.ts).
+ * optional tenant-wide admin consent, and two client-secret slots that take turns (secret-rotation.ts).
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";

@@ -86,7 +86,7 @@ export interface DirectoryUser {
     userPrincipalName: string;
 }
 
-/** Microsoft Graph's application roles this project grants (published IDs, see src/bootstrap). */
+/** Microsoft Graph's application roles this project grants (published IDs, see src/operations/bootstrap/). */
 export const GRAPH_APP_ROLES: readonly AppRole[] = [
     { id: "18a4783c-866b-4cc7-a460-3d5e5662c884", value: "Application.ReadWrite.OwnedBy", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage apps that this app creates or owns" },
     { id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", value: "Application.Read.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read all applications" },
