@@ -2,7 +2,8 @@
  * NocoBase at its default log level (`info`, what a production NocoBase runs unless LOGGER_LEVEL is set)
  * writes request bodies, so the client secret a hand-over sends, to its request log and stdout. This suite
  * restarts the test server without LOGGER_LEVEL, hands over a planted secret, and measures where it shows
- * up; then the same at `error`, the remedy the README gives. Runs last: it leaves the server restarted.
+ * up; then the same at `error`, the remedy the README gives. It leaves the server restarted, so it runs
+ * last: nocobase.test.ts runs every `*.restarts-server.suite.ts` after the other suites.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
