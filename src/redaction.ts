@@ -8,7 +8,7 @@
 export const REDACTED = "[redacted]";
 
 /** Default longest quotation, in characters, after redaction. */
-export const DEFAULT_QUOTE_LENGTH = 200;
+const DEFAULT_QUOTE_LENGTH = 200;
 
 export interface RedactionOptions {
     /** Exact values known to be secret (an API key, a client secret); removed wherever they appear. */

@@ -16,7 +16,7 @@ export function readNocobaseMailArgs(): NocobaseMailArgs {
 }
 
 /** Validated settings as inputs from which the component derives the same settings again. */
-export function nocobaseMailArgs(settings: Settings): NocobaseMailArgs {
+function nocobaseMailArgs(settings: Settings): NocobaseMailArgs {
     const [primary, ...extras] = settings.nocobaseUrls.map(baseUrlText);
     return {
         nocobaseUrl: primary,

@@ -38,7 +38,7 @@ export const DEFAULTS = {
 } as const;
 
 /** Longest secret lifetime accepted: Microsoft's 24-month maximum for client secrets. */
-export const MAX_SECRET_LIFETIME_DAYS = 730;
+const MAX_SECRET_LIFETIME_DAYS = 730;
 
 /** Every key the program reads besides the secret `nocobaseApiToken`. */
 export const CONFIG_KEYS = [
@@ -113,7 +113,7 @@ export type Validated = { readonly ok: true; readonly settings: Settings } | { r
 export const API_TOKEN_KEY = "nocobaseApiToken";
 
 /** `pulumi config set` for a key, as users type it. */
-export function configSet(key: ConfigKey | typeof API_TOKEN_KEY, example: string, flags = ""): string {
+function configSet(key: ConfigKey | typeof API_TOKEN_KEY, example: string, flags = ""): string {
     return `pulumi config set ${flags}${CONFIG_NAMESPACE}:${key} ${example}`;
 }
 
@@ -133,7 +133,7 @@ function shellWord(value: string): string {
 }
 
 /** The command that makes a change. Values in angle brackets are for the user to fill in. */
-export function configCommand(change: ConfigChange): string {
+function configCommand(change: ConfigChange): string {
     const name = `${CONFIG_NAMESPACE}:${change.key}`;
     const target = change.index === undefined ? name : `--path '${name}[${change.index}]'`;
     if (change.value === undefined) {

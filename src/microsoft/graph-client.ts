@@ -16,9 +16,9 @@ import { NoResponseError, timedExchange } from "../http/timed-exchange";
 import { graphFix, MicrosoftServiceError } from "./service-error";
 import { identityFailure } from "./identity-errors";
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
     maxAttempts: 5,
     baseDelayMs: 500,
     maxDelayMs: 8_000,
@@ -28,7 +28,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 });
 
 /** Most pages a list follows before failing: a bound against a server that links pages in a loop. */
-export const MAX_LIST_PAGES = 1_000;
+const MAX_LIST_PAGES = 1_000;
 
 export interface GraphClientOptions {
     readonly credential: TokenCredential;

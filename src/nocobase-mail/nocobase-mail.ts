@@ -15,7 +15,7 @@ import { currentInstant } from "../configuration/stack-config";
 import { MailAppRegistration } from "../registration/mail-app-registration";
 
 /** Type token; ComponentProvider serves components of module `index` only. */
-export const NOCOBASE_MAIL_TYPE = "nocobase-entra-mail:index:NocobaseMail";
+const NOCOBASE_MAIL_TYPE = "nocobase-entra-mail:index:NocobaseMail";
 
 /**
  * Plain values, not outputs: they decide which resources exist and what they are called, and are

@@ -17,7 +17,7 @@ import type { NocobaseClient, NocobaseVariable, VariableType } from "./client";
 import { proveSecretAccepted, type SecretProofOptions, type SecretProofResult } from "./secret-proof";
 
 /** Suffix of the plain variable that records which secret (by key ID) NocoBase holds. */
-export const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
+const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
 
 export function keyIdRecordName(clientSecretVariable: string): string {
     return `${clientSecretVariable}${KEY_ID_RECORD_SUFFIX}`;
@@ -113,7 +113,7 @@ async function checkAnsweringApplication(client: NocobaseClient, appName: string
  * nothing). A plain entry of the same name is removed and created anew as a secret: turning its type to
  * secret with an unchanged value would leave that value stored in plaintext.
  */
-export async function writeVariable(client: NocobaseClient, name: string, type: VariableType, value: string,
+async function writeVariable(client: NocobaseClient, name: string, type: VariableType, value: string,
     existing: NocobaseVariable | undefined): Promise<void> {
     if (existing === undefined) {
         await client.createVariable(name, type, value);

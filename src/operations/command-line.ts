@@ -18,7 +18,7 @@ export class UsageError extends Error {
     }
 }
 
-export const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const satisfies ParseArgsOptionsConfig;
+const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const satisfies ParseArgsOptionsConfig;
 
 /**
  * `parseArgs` in strict mode with `--help` added. Its own complaints become a `UsageError`; they quote

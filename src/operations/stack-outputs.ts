@@ -50,7 +50,7 @@ const STRING_FIELDS = [
 ] as const;
 
 /** The placeholder Pulumi prints for a secret output when `--show-secrets` was not given. */
-export const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
+const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
 
 export interface ParseOptions {
     /**

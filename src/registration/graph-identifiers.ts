@@ -28,6 +28,3 @@ export const MAIL_DELEGATED_SCOPES: readonly DelegatedScope[] = Object.freeze([
     { name: "SMTP.Send", id: "258f6531-6087-4cc4-bb90-092c5fb3ed3f" },
     { name: "User.Read", id: "e1fe6dd8-ba31-4d61-89e7-88639da4683d" },
 ]);
-
-/** The scopes as one space-separated string, the form an oauth2PermissionGrant holds them in. */
-export const MAIL_DELEGATED_SCOPE_STRING = MAIL_DELEGATED_SCOPES.map((s) => s.name).join(" ");

@@ -4,7 +4,7 @@
  */
 
 /** The fixed path NocoBase's Email Manager client returns to after Microsoft's sign-in. */
-export const MAIL_OAUTH_CALLBACK_PATH = "/admin/settings/mail/oauth2";
+const MAIL_OAUTH_CALLBACK_PATH = "/admin/settings/mail/oauth2";
 
 /** Characters Microsoft rejects in redirect URIs of personal-account applications. */
 const REJECTED_URI_CHARACTERS = ["!", "$", "'", "(", ")", ",", ";"];

@@ -18,7 +18,7 @@ let provider: ComponentProvider | undefined;
  * The provider `pulumi package add` hosts: the package's name, its directory, the exported component.
  * One per test process: it analyses the TypeScript sources once, which takes seconds.
  */
-export function componentProvider(): ComponentProvider {
+function componentProvider(): ComponentProvider {
     provider ??= new ComponentProvider({ name: "nocobase-entra-mail", dirname: PACKAGE_ROOT, components: [NocobaseMail] });
     return provider;
 }

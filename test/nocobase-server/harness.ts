@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-export const SERVER_DIR = __dirname;
+const SERVER_DIR = __dirname;
 export const RUNTIME_DIR = path.join(SERVER_DIR, "runtime");
 const HEALTH_DEADLINE_MS = 120_000;
 const INSTALL_DEADLINE_MS = 300_000;

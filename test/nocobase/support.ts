@@ -98,10 +98,6 @@ export function freshSecret(): string {
     return `Q7x8Q~${randomBytes(30).toString("base64url").slice(0, 34)}`;
 }
 
-export function freshKeyId(): string {
-    return crypto.randomUUID();
-}
-
 export function inputsFor(label: string, overrides: Partial<MailVariablesInputs> = {}): MailVariablesInputs {
     return {
         apiUrl: runningNocobase().apiUrl,

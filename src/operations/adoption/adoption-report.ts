@@ -11,7 +11,7 @@ import { formatApiPermission, type ApiPermission, type RedirectPlatform, require
 import type { AdoptionSnapshot } from "./live-registration";
 
 /** Client secrets of the stack that exist at once: the current one and the next during a rotation. */
-export const STACK_SECRET_SLOTS = 2;
+const STACK_SECRET_SLOTS = 2;
 
 export type Effect = "keep" | "add" | "change" | "remove" | "fails";
 

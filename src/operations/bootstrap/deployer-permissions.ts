@@ -30,8 +30,8 @@ export function requiredGraphAppRoles(adminConsent: boolean): GraphAppRole[] {
     return adminConsent ? [APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL] : [APPLICATION_READWRITE_OWNEDBY];
 }
 
-export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
-export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
 export interface FederatedCredentialSpec {
     readonly name: string;

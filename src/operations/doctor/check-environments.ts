@@ -43,7 +43,7 @@ export interface DoctorServices {
  * convenience) a JSON array of them. `needsSecret`: whether the outputs must carry the client secret
  * (only `--probe-secret` uses it).
  */
-export function environmentsOf(documents: readonly StackOutputsText[], needsSecret: boolean):
+function environmentsOf(documents: readonly StackOutputsText[], needsSecret: boolean):
     Array<{ source: string; outputs?: StackOutputs; error?: string }> {
     return documents.flatMap((doc) => {
         let parsed: unknown;

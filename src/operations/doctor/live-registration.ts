@@ -54,8 +54,8 @@ interface GraphApplication {
 const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,api,web,requiredResourceAccess,passwordCredentials";
 
 /** Least Graph application permissions of the doctor's reads (Microsoft Graph's API reference). */
-export const READ_APPLICATIONS_PERMISSION = "Application.Read.All (or Application.ReadWrite.OwnedBy, which the CI deployer holds, for applications it owns)";
-export const READ_GRANTS_PERMISSION = "Directory.Read.All, the least that reads delegated permission grants " +
+const READ_APPLICATIONS_PERMISSION = "Application.Read.All (or Application.ReadWrite.OwnedBy, which the CI deployer holds, for applications it owns)";
+const READ_GRANTS_PERMISSION = "Directory.Read.All, the least that reads delegated permission grants " +
     "(or DelegatedPermissionGrant.ReadWrite.All, which the CI deployer holds with --admin-consent)";
 
 /** Microsoft Graph's service principal id per tenant, looked up once per run. */

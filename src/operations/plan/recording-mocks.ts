@@ -50,7 +50,7 @@ export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 export const MOCK_GRAPH_SERVICE_PRINCIPAL_ID = "44444444-4444-4444-8444-444444444444";
 
 /** A GUID derived from a seed, stable across runs. */
-export function deterministicGuid(seed: string): string {
+function deterministicGuid(seed: string): string {
     const h = createHash("sha256").update(seed).digest("hex");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -10,7 +10,7 @@ import { CONFIG_NAMESPACE } from "../../configuration/settings";
 export const STACKS_DIR = path.resolve(__dirname, "..", "..", "..", "stacks");
 
 /** Stands in for an encrypted value, which cannot be decrypted offline; never a real secret. */
-export const ENCRYPTED_PLACEHOLDER = "(encrypted in the stack file)";
+const ENCRYPTED_PLACEHOLDER = "(encrypted in the stack file)";
 
 export interface StackFileConfig {
     readonly config: Record<string, string>;

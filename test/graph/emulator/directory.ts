@@ -4,7 +4,7 @@
  * creation). Tests read and change it directly to stage each situation.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { MAIL_DELEGATED_SCOPE_STRING, MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/registration/graph-identifiers";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/registration/graph-identifiers";
 
 export interface ResourceAccess { id: string; type: "Scope" | "Role" }
 export interface RequiredResourceAccess { resourceAppId: string; resourceAccess: ResourceAccess[] }
@@ -93,6 +93,9 @@ export const GRAPH_APP_ROLES: readonly AppRole[] = [
     { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", value: "Application.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read and write all applications" },
     { id: "8e8e4742-1d95-4f68-9d56-6ee75648c72a", value: "DelegatedPermissionGrant.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage all delegated permission grants" },
 ];
+
+/** The mail scopes as one space-separated string, the form an oauth2PermissionGrant holds them in. */
+export const MAIL_GRANT_SCOPE = MAIL_DELEGATED_SCOPES.map((s) => s.name).join(" ");
 
 /** A Graph delegated permission beyond the five mail scopes (published ID), for registrations made by hand. */
 export const MAIL_READ_SCOPE = { id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", name: "Mail.Read" } as const;
@@ -251,7 +254,7 @@ export class Directory {
         if (options.adminConsent) {
             this.oauth2PermissionGrants.push({
                 id: randomBytes(24).toString("base64url"), clientId: sp.id, consentType: "AllPrincipals", principalId: null,
-                resourceId: this.graphServicePrincipal.id, scope: MAIL_DELEGATED_SCOPE_STRING,
+                resourceId: this.graphServicePrincipal.id, scope: MAIL_GRANT_SCOPE,
             });
         }
         return {
