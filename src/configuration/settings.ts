@@ -66,7 +66,7 @@ export type RawSettings = { readonly [K in ConfigKey]?: string } & {
     readonly unknownKeys?: Readonly<Record<string, string>>;
 };
 
-export interface NocobaseDelivery {
+interface NocobaseDelivery {
     readonly apiUrl: string;
     readonly clientIdVariable: string;
     readonly clientSecretVariable: string;
@@ -106,7 +106,7 @@ export interface ConfigProblem {
     readonly fix: string;
 }
 
-export type Validated = { readonly ok: true; readonly settings: Settings } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+type Validated = { readonly ok: true; readonly settings: Settings } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
 
 /** The secret key of the namespace; set only with `pulumi config set --secret`. */

@@ -43,14 +43,14 @@ export interface GraphClientOptions {
 }
 
 /** Which non-success answers of a call are replication delay rather than a real answer. */
-export interface TransientAnswers {
+interface TransientAnswers {
     /** 404 on an object that may have just been created. */
     readonly notFound?: boolean;
     /** Other documented replication answers, e.g. 400 NoBackingApplicationObject right after creating the app. */
     readonly isReplication?: (status: number, code: string, message: string) => boolean;
 }
 
-export interface GraphCallOptions {
+interface GraphCallOptions {
     /** Human description used in errors, e.g. "read application <id> of stack dev". */
     readonly operation: string;
     readonly query?: Readonly<Record<string, string>>;
@@ -60,7 +60,7 @@ export interface GraphCallOptions {
     readonly accept?: readonly number[];
 }
 
-export interface GraphResponse<T> {
+interface GraphResponse<T> {
     readonly status: number;
     /** Parsed JSON body; undefined for 204 and for accepted error statuses. */
     readonly body: T | undefined;

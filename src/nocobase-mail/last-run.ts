@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseRotationRecord, ROTATION_OUTPUT } from "../registration/rotation-record";
 import type { RotationRecord } from "../registration/secret-rotation";
 
-export interface LastRun {
+interface LastRun {
     /** Which slot NocoBase holds and what each slot holds; undefined for a new stack. */
     readonly rotation: RotationRecord | undefined;
     /** Object ID of the application the stack managed; undefined for a new stack. */

@@ -23,7 +23,7 @@ export function keyIdRecordName(clientSecretVariable: string): string {
     return `${clientSecretVariable}${KEY_ID_RECORD_SUFFIX}`;
 }
 
-export interface HandoverRequest {
+interface HandoverRequest {
     readonly clientIdVariable: string;
     readonly clientSecretVariable: string;
     readonly clientId: string;
@@ -38,7 +38,7 @@ export interface HandoverRequest {
     readonly obsoleteVariables?: readonly string[];
 }
 
-export interface HandoverOptions {
+interface HandoverOptions {
     /** The command that retries the hand-over, quoted in errors (e.g. "pulumi up"). */
     readonly rerun: string;
     readonly proof?: SecretProofOptions;
@@ -46,7 +46,7 @@ export interface HandoverOptions {
 
 export type EntryChange = "created" | "updated" | "unchanged";
 
-export interface HandoverReport {
+interface HandoverReport {
     readonly secret: EntryChange;
     readonly clientId: EntryChange;
     /** Why NocoBase was restarted; undefined when it was not. */

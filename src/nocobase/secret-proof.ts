@@ -13,7 +13,7 @@ import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../microsoft
 import { MicrosoftServiceError } from "../microsoft/service-error";
 import { probeClientSecret } from "../microsoft/token-probe";
 
-export interface SecretProofRequest {
+interface SecretProofRequest {
     readonly tenantId: string;
     readonly clientId: string;
     readonly clientSecret: string;

@@ -52,7 +52,7 @@ const STRING_FIELDS = [
 /** The placeholder Pulumi prints for a secret output when `--show-secrets` was not given. */
 const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
 
-export interface ParseOptions {
+interface ParseOptions {
     /**
      * Whether the caller uses `clientSecret` (the NocoBase hand-over, the doctor's `--probe-secret`). Only
      * then must the outputs have been printed with `--show-secrets`. Default true.

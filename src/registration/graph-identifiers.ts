@@ -12,7 +12,7 @@ export function isGuid(value: string): boolean {
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
 /** A delegated permission (an `oauth2PermissionScope` of Microsoft Graph). */
-export interface DelegatedScope {
+interface DelegatedScope {
     readonly name: string;
     readonly id: string;
 }

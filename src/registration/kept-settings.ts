@@ -13,7 +13,7 @@ export interface ApiPermission {
 }
 
 /** `requiredResourceAccess` as the azuread provider takes it. */
-export interface ResourceAccessList {
+interface ResourceAccessList {
     readonly resourceAppId: string;
     readonly resourceAccesses: Array<{ id: string; type: string }>;
 }

@@ -20,7 +20,7 @@ export interface NocobaseBaseUrl {
     readonly publicPath: string;
 }
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
 /**
  * Parses the URL at which users open NocoBase. The problem text (when not ok) says what is wrong in

@@ -25,7 +25,7 @@ export interface RotationPolicy {
     readonly generation: number;
 }
 
-export interface RotationWindow {
+interface RotationWindow {
     /** Ordinal of the window since the Unix epoch. */
     readonly index: number;
     readonly startsAt: Date;
@@ -65,7 +65,7 @@ export function otherSlot(slot: SlotName): SlotName {
 }
 
 /** What a slot's secret was made from. */
-export type SlotSpec =
+type SlotSpec =
     /** Made by this program for a window and generation. */
     | { readonly kind: "window"; readonly windowStart: string; readonly generation: number; readonly expiresAt: string }
     /** The single secret of the earlier layout, kept exactly as its state holds it until its slot's turn. */
@@ -80,7 +80,7 @@ export interface RotationRecord {
     readonly slots: Readonly<Partial<Record<SlotName, SlotRecord>>>;
 }
 
-export type RotationReason = "first secret" | "new window" | "generation raised" | "upgrade from the single-secret layout";
+type RotationReason = "first secret" | "new window" | "generation raised" | "upgrade from the single-secret layout";
 
 export interface RotationPlan {
     /** The window "now" falls in. */
@@ -157,7 +157,7 @@ function nextRotation(held: SlotSpec, policy: RotationPolicy): Date {
 }
 
 /** The inputs of a slot's `azuread.ApplicationPassword` whose change replaces it. */
-export interface SlotInputs {
+interface SlotInputs {
     readonly displayName: string;
     readonly endDate: string;
     readonly rotateWhenChanged: Record<string, string>;

@@ -39,7 +39,7 @@ export interface ResourceSchema {
     readonly required?: readonly string[];
 }
 
-export interface PackageSchema {
+interface PackageSchema {
     readonly name: string;
     readonly resources: Readonly<Record<string, ResourceSchema>>;
 }

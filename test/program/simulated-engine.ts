@@ -27,7 +27,7 @@ const SECRET_LIMIT = 2;
 /** Inputs of an ApplicationPassword that replace it when they change. */
 const REPLACING_INPUTS = ["applicationId", "displayName", "endDate", "rotateWhenChanged"];
 
-export interface EntraSecret { readonly keyId: string; readonly expiresAt: number }
+interface EntraSecret { readonly keyId: string; readonly expiresAt: number }
 
 interface ResourceState { readonly type: string; readonly inputs: Record<string, unknown>; readonly outputs: Record<string, unknown> }
 
@@ -185,7 +185,7 @@ class EngineMocks extends RecordingMocks {
     }
 }
 
-export interface RunResult {
+interface RunResult {
     readonly run: ProgramRun | undefined;
     readonly failure: Error | undefined;
 }

@@ -14,13 +14,13 @@ import { readAdoptionSnapshot } from "./live-registration";
 import { renderJson, renderReport } from "./report-rendering";
 import { keptConfiguration, stackFilePath, writeStackFileValues } from "./stack-file-update";
 
-export interface PreflightServices {
+interface PreflightServices {
     readonly graph: GraphClient;
     /** The signed-in identity, from its Graph access token; undefined when the token does not say. */
     signedInIdentity(): Promise<DeployerIdentity | undefined>;
 }
 
-export interface PreflightOutcome {
+interface PreflightOutcome {
     readonly exitCode: 0 | 1 | 2;
     /** The report, for stdout. */
     readonly output: string;

@@ -13,9 +13,9 @@ import type { AdoptionSnapshot } from "./live-registration";
 /** Client secrets of the stack that exist at once: the current one and the next during a rotation. */
 const STACK_SECRET_SLOTS = 2;
 
-export type Effect = "keep" | "add" | "change" | "remove" | "fails";
+type Effect = "keep" | "add" | "change" | "remove" | "fails";
 
-export type Area = "application" | "service principal" | "owner" | "redirect URI" | "permission" | "api" | "setting"
+type Area = "application" | "service principal" | "owner" | "redirect URI" | "permission" | "api" | "setting"
     | "client secret" | "admin consent" | "deployer";
 
 export interface AdoptionItem {
@@ -50,7 +50,7 @@ const PLATFORM_KEY: Record<RedirectPlatform, string> = {
 
 const PLATFORM_NAME: Record<RedirectPlatform, string> = { web: "web", spa: "spa", publicClient: "public client" };
 
-export interface ReportContext {
+interface ReportContext {
     readonly settings: Settings;
     readonly deployer: DeployerIdentity;
     /** The preflight command with stack and object ID, for fixes. */

@@ -8,20 +8,20 @@ import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import type { GraphClient } from "../../microsoft/graph-client";
 import type { ApiPermission } from "../../registration/kept-settings";
 
-export interface LiveOwner {
+interface LiveOwner {
     readonly id: string;
     readonly displayName: string;
     /** "user", "servicePrincipal", or Graph's type name for anything else. */
     readonly kind: string;
 }
 
-export interface LiveSecret {
+interface LiveSecret {
     readonly keyId: string;
     readonly displayName: string | null;
     readonly endDateTime: string;
 }
 
-export interface LiveApiSettings {
+interface LiveApiSettings {
     readonly requestedAccessTokenVersion: number | null;
     readonly oauth2PermissionScopes: number;
     readonly knownClientApplications: number;

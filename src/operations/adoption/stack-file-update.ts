@@ -15,7 +15,7 @@ import type { AdoptionSnapshot } from "./live-registration";
 export const KEEP_CHOICES = ["web", "spa", "public-client", "permissions"] as const;
 export type KeepChoice = (typeof KEEP_CHOICES)[number];
 
-export type StackFileValues = Partial<Record<ConfigKey, string | string[]>>;
+type StackFileValues = Partial<Record<ConfigKey, string | string[]>>;
 
 function union(existing: readonly string[], live: readonly string[]): string[] {
     return [...new Set([...existing, ...live])];

@@ -10,14 +10,14 @@ import {
     type BootstrapArguments, type FederatedCredentialSpec,
 } from "./deployer-permissions";
 
-export type StepAction = "created" | "updated" | "unchanged" | "granted";
+type StepAction = "created" | "updated" | "unchanged" | "granted";
 
-export interface BootstrapStep {
+interface BootstrapStep {
     readonly subject: string;
     readonly action: StepAction;
 }
 
-export interface BootstrapResult {
+interface BootstrapResult {
     readonly clientId: string;
     readonly tenantId: string;
     readonly applicationObjectId: string;

@@ -18,7 +18,7 @@ import { parseCommandLine, UsageError } from "../command-line";
 import { isGuid } from "../../registration/graph-identifiers";
 import { quoteForeign } from "../../redaction";
 
-export interface GraphAppRole {
+interface GraphAppRole {
     readonly value: string;
     readonly id: string;
 }

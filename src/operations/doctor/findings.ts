@@ -1,6 +1,6 @@
 /** What the live check reports about one environment. */
 
-export type FindingCode =
+type FindingCode =
     | "registration-missing"
     | "client-id-mismatch"
     | "redirect-uri-missing"
@@ -26,7 +26,7 @@ export type FindingCode =
     | "nocobase-api-key-expiring"
     | "nocobase-api-key-expired";
 
-export type Severity = "error" | "warning";
+type Severity = "error" | "warning";
 
 export interface Finding {
     readonly code: FindingCode;
@@ -37,7 +37,7 @@ export interface Finding {
     readonly fix: string;
 }
 
-export type Outcome = "healthy" | "findings" | "unchecked";
+type Outcome = "healthy" | "findings" | "unchecked";
 
 export interface EnvironmentReport {
     /** Stack name from the outputs, or the source when the outputs could not be read. */

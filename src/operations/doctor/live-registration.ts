@@ -8,18 +8,18 @@ import type { GraphClient } from "../../microsoft/graph-client";
 import { needingPermission } from "../../microsoft/service-error";
 import type { StackOutputs } from "../stack-outputs";
 
-export interface LivePasswordCredential {
+interface LivePasswordCredential {
     readonly keyId: string;
     readonly displayName: string | null;
     readonly endDateTime: string;
 }
 
-export interface LiveResourceAccess {
+interface LiveResourceAccess {
     readonly resourceAppId: string;
     readonly resourceAccess: ReadonlyArray<{ readonly id: string; readonly type: string }>;
 }
 
-export interface LiveApplication {
+interface LiveApplication {
     readonly id: string;
     readonly appId: string;
     readonly displayName: string;

@@ -10,7 +10,7 @@ import type { Finding } from "./findings";
 import type { LiveRegistration } from "./live-registration";
 import { describePermission } from "./permission-names";
 
-export interface CheckOptions {
+interface CheckOptions {
     readonly now: Date;
     /** A secret expiring within this many days is reported. */
     readonly warnDays: number;

@@ -12,7 +12,7 @@ export const STACKS_DIR = path.resolve(__dirname, "..", "..", "..", "stacks");
 /** Stands in for an encrypted value, which cannot be decrypted offline; never a real secret. */
 const ENCRYPTED_PLACEHOLDER = "(encrypted in the stack file)";
 
-export interface StackFileConfig {
+interface StackFileConfig {
     readonly config: Record<string, string>;
     readonly secretKeys: string[];
 }

@@ -6,10 +6,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/registration/graph-identifiers";
 
-export interface ResourceAccess { id: string; type: "Scope" | "Role" }
-export interface RequiredResourceAccess { resourceAppId: string; resourceAccess: ResourceAccess[] }
+interface ResourceAccess { id: string; type: "Scope" | "Role" }
+interface RequiredResourceAccess { resourceAppId: string; resourceAccess: ResourceAccess[] }
 
-export interface PasswordCredential {
+interface PasswordCredential {
     keyId: string;
     displayName: string | null;
     hint: string;
@@ -28,7 +28,7 @@ export interface FederatedIdentityCredential {
     description: string | null;
 }
 
-export interface ApiSettings {
+interface ApiSettings {
     requestedAccessTokenVersion: number | null;
     oauth2PermissionScopes?: Array<{ id: string; value: string; isEnabled: boolean }>;
     knownClientApplications?: string[];
@@ -51,8 +51,8 @@ export interface Application {
     federatedIdentityCredentials: FederatedIdentityCredential[];
 }
 
-export interface AppRole { id: string; value: string; allowedMemberTypes: string[]; isEnabled: boolean; displayName: string }
-export interface PermissionScope { id: string; value: string; type: string; isEnabled: boolean }
+interface AppRole { id: string; value: string; allowedMemberTypes: string[]; isEnabled: boolean; displayName: string }
+interface PermissionScope { id: string; value: string; type: string; isEnabled: boolean }
 
 export interface ServicePrincipal {
     id: string;
@@ -62,7 +62,7 @@ export interface ServicePrincipal {
     oauth2PermissionScopes: PermissionScope[];
 }
 
-export interface AppRoleAssignment {
+interface AppRoleAssignment {
     id: string;
     principalId: string;
     principalType: "ServicePrincipal";
@@ -71,7 +71,7 @@ export interface AppRoleAssignment {
     createdDateTime: string;
 }
 
-export interface OAuth2PermissionGrant {
+interface OAuth2PermissionGrant {
     id: string;
     clientId: string;
     consentType: "AllPrincipals" | "Principal";
