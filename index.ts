@@ -1,8 +1,8 @@
 // The Pulumi program: read the stack's configuration, declare NocoBase mail (the Entra registration with its
 // rotating secrets and, when an API token is configured, the hand-over to NocoBase), export its outputs.
 // `secretRotation` must stay a stack output: the next run reads it back to know which secret NocoBase holds.
-import { NocobaseMail } from "./src/components/nocobase-mail";
-import { readNocobaseMailArgs } from "./src/nocobase-mail-config";
+import { NocobaseMail } from "./src/nocobase-mail/nocobase-mail";
+import { readNocobaseMailArgs } from "./src/configuration/nocobase-mail-config";
 
 const mail = new NocobaseMail("nocobase-mail", readNocobaseMailArgs());
 

@@ -1,8 +1,8 @@
 // Adoption preflight: `npm run adopt -- --stack <name> --object-id <GUID> [--write] [--json]`. See ADOPT_USAGE.
-import { EXIT_OK, EXIT_USAGE } from "../src/command-line";
-import { ADOPT_USAGE, parseAdoptArguments, type AdoptArguments } from "../src/adoption/adopt-arguments";
-import { runPreflight } from "../src/adoption/adoption-preflight";
-import { identityFromAccessToken } from "../src/adoption/deployer-identity";
+import { EXIT_OK, EXIT_USAGE } from "../src/operations/command-line";
+import { ADOPT_USAGE, parseAdoptArguments, type AdoptArguments } from "../src/operations/adoption/adopt-arguments";
+import { runPreflight } from "../src/operations/adoption/adoption-preflight";
+import { identityFromAccessToken } from "../src/operations/adoption/deployer-identity";
 import { createDefaultCredential } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";

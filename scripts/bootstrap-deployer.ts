@@ -2,11 +2,11 @@
  * npm run bootstrap-deployer -- --repository <owner>/<repo> --environment <env> [--admin-consent]
  * Creates or completes the GitHub Actions deployer identity. See BOOTSTRAP_USAGE.
  */
-import { bootstrapDeployer, renderBootstrapResult } from "../src/bootstrap/bootstrap-deployer";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../src/command-line";
-import { BOOTSTRAP_USAGE, parseBootstrapArguments, type BootstrapArguments } from "../src/bootstrap/deployer-permissions";
-import { stackOwnerLines } from "../src/bootstrap/stack-owners";
-import { listStacks, readStackFile } from "../src/offline/stack-file";
+import { bootstrapDeployer, renderBootstrapResult } from "../src/operations/bootstrap/bootstrap-deployer";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../src/operations/command-line";
+import { BOOTSTRAP_USAGE, parseBootstrapArguments, type BootstrapArguments } from "../src/operations/bootstrap/deployer-permissions";
+import { stackOwnerLines } from "../src/operations/bootstrap/stack-owners";
+import { listStacks, readStackFile } from "../src/operations/plan/stack-file";
 import { createDefaultCredential } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";

@@ -2,19 +2,19 @@
  * npm run doctor -- [--json] [--warn-days 30] [--probe-secret] [--nocobase] [--concurrency N] <outputs.json...>
  * Live check of Microsoft Entra registrations against their stacks' outputs. See DOCTOR_USAGE.
  */
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../src/command-line";
-import { checkEnvironments } from "../src/doctor/check-environments";
-import { DOCTOR_USAGE, parseDoctorArguments, type DoctorArguments } from "../src/doctor/doctor-arguments";
-import { exitCodeFor } from "../src/doctor/findings";
-import { renderJson, renderTable } from "../src/doctor/report-rendering";
-import { checkNocobase } from "../src/doctor/nocobase-checks";
-import { probeSecret } from "../src/doctor/secret-probe";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../src/operations/command-line";
+import { checkEnvironments } from "../src/operations/doctor/check-environments";
+import { DOCTOR_USAGE, parseDoctorArguments, type DoctorArguments } from "../src/operations/doctor/doctor-arguments";
+import { exitCodeFor } from "../src/operations/doctor/findings";
+import { renderJson, renderTable } from "../src/operations/doctor/report-rendering";
+import { checkNocobase } from "../src/operations/doctor/nocobase-checks";
+import { probeSecret } from "../src/operations/doctor/secret-probe";
 import { API_TOKEN_ENV } from "../src/nocobase/variables-provider";
 import { createDefaultCredential, signInTo } from "../src/microsoft/credentials";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/microsoft/endpoints";
 import { GraphClient } from "../src/microsoft/graph-client";
 import { redactForeignText } from "../src/redaction";
-import { readStackOutputsText, type StackOutputsText } from "../src/stack-outputs";
+import { readStackOutputsText, type StackOutputsText } from "../src/operations/stack-outputs";
 
 function readDocuments(args: DoctorArguments): Promise<StackOutputsText[]> {
     const files = args.files.length === 0 ? [undefined] : args.files;

@@ -2,13 +2,13 @@
 // program against stacks/Pulumi.<name>.yaml under Pulumi's mocks and prints what `pulumi up` would declare;
 // with --outputs (the stack's `pulumi stack output --json`) it starts from that stack's rotation state.
 import * as pulumi from "@pulumi/pulumi";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, UsageError } from "../src/command-line";
-import { renderPlan } from "../src/offline/plan-report";
-import { ProgramFailure, runProgram } from "../src/offline/program-runner";
-import { listStacks, readStackFile, STACKS_DIR } from "../src/offline/stack-file";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, UsageError } from "../src/operations/command-line";
+import { renderPlan } from "../src/operations/plan/plan-report";
+import { ProgramFailure, runProgram } from "../src/operations/plan/program-runner";
+import { listStacks, readStackFile, STACKS_DIR } from "../src/operations/plan/stack-file";
 import { quoteForeign } from "../src/redaction";
-import { parseRotationRecord } from "../src/rotation-record";
-import { readStackOutputsText } from "../src/stack-outputs";
+import { parseRotationRecord } from "../src/registration/rotation-record";
+import { readStackOutputsText } from "../src/operations/stack-outputs";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [--at <ISO 8601 instant>] [--outputs <file>] [--stacks-dir <dir>]
 

@@ -5,14 +5,14 @@
  * Microsoft's token endpoint accepts it, a key-ID record beside it, a restart whenever NocoBase reports
  * unapplied changes), for teams whose NocoBase is not reachable from where `pulumi up` runs. See PUSH_USAGE.
  */
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../src/command-line";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../src/operations/command-line";
 import { NocobaseClient } from "../src/nocobase/client";
 import { handOver, keyIdRecordName, type EntryChange } from "../src/nocobase/handover";
-import { PUSH_USAGE, parsePushArguments, type PushArguments } from "../src/nocobase/push-arguments";
+import { PUSH_USAGE, parsePushArguments, type PushArguments } from "../src/operations/push/push-arguments";
 import { apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem } from "../src/nocobase/variable-names";
 import { API_TOKEN_ENV } from "../src/nocobase/variables-provider";
 import { redactForeignText } from "../src/redaction";
-import { parseStackOutputs, readStackOutputsText, StackOutputsInputError, type StackOutputs } from "../src/stack-outputs";
+import { parseStackOutputs, readStackOutputsText, StackOutputsInputError, type StackOutputs } from "../src/operations/stack-outputs";
 
 async function readOutputs(args: PushArguments): Promise<StackOutputs> {
     const { source, json } = await readStackOutputsText(args.file, "npm run push-to-nocobase");

@@ -3,4 +3,4 @@
  * Pulumi plugin host serves to other languages. Only the component: the plugin host offers every
  * component class exported here.
  */
-export { NocobaseMail, type NocobaseMailArgs } from "./components/nocobase-mail";
+export { NocobaseMail, type NocobaseMailArgs } from "./nocobase-mail/nocobase-mail";

@@ -8,9 +8,9 @@
 export const REDACTED = "[redacted]";
 
 /** Default longest quotation, in characters, after redaction. */
-export const DEFAULT_QUOTE_LENGTH = 200;
+const DEFAULT_QUOTE_LENGTH = 200;
 
-export interface RedactionOptions {
+interface RedactionOptions {
     /** Exact values known to be secret (an API key, a client secret); removed wherever they appear. */
     readonly secrets?: readonly string[];
     /** Longest result in characters; longer text is cut and ends in "…". Default 200. */

@@ -42,7 +42,7 @@ export type AttemptFailure =
     /** A real answer, not worth repeating. */
     | { readonly kind: "final" };
 
-export type RetryDecision =
+type RetryDecision =
     | { readonly retry: true; readonly delayMs: number }
     | {
         readonly retry: false;

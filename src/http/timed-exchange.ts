@@ -4,7 +4,7 @@
  * never answers, never in a raw `TimeoutError`.
  */
 
-export interface HttpAnswer {
+interface HttpAnswer {
     readonly status: number;
     readonly statusText: string;
     readonly headers: Headers;
@@ -13,7 +13,7 @@ export interface HttpAnswer {
 }
 
 /** How an exchange ended without a complete answer. */
-export type NoResponse =
+type NoResponse =
     | { readonly kind: "timeout" }
     /**
      * A network failure. `sent` is false only when the connection was never made (refused, unknown host):

@@ -4,8 +4,8 @@
  */
 import { quoteForeign } from "../redaction";
 
-export const PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com";
-export const PUBLIC_GRAPH_BASE_URL = "https://graph.microsoft.com";
+const PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com";
+const PUBLIC_GRAPH_BASE_URL = "https://graph.microsoft.com";
 
 // An array, not a Set: Pulumi's closure serialization of the NocoBase provider (which proves secrets through
 // these endpoints) turns a Set into an empty object.

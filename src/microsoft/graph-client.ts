@@ -16,9 +16,9 @@ import { NoResponseError, timedExchange } from "../http/timed-exchange";
 import { graphFix, MicrosoftServiceError } from "./service-error";
 import { identityFailure } from "./identity-errors";
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
     maxAttempts: 5,
     baseDelayMs: 500,
     maxDelayMs: 8_000,
@@ -28,7 +28,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 });
 
 /** Most pages a list follows before failing: a bound against a server that links pages in a loop. */
-export const MAX_LIST_PAGES = 1_000;
+const MAX_LIST_PAGES = 1_000;
 
 export interface GraphClientOptions {
     readonly credential: TokenCredential;
@@ -43,14 +43,14 @@ export interface GraphClientOptions {
 }
 
 /** Which non-success answers of a call are replication delay rather than a real answer. */
-export interface TransientAnswers {
+interface TransientAnswers {
     /** 404 on an object that may have just been created. */
     readonly notFound?: boolean;
     /** Other documented replication answers, e.g. 400 NoBackingApplicationObject right after creating the app. */
     readonly isReplication?: (status: number, code: string, message: string) => boolean;
 }
 
-export interface GraphCallOptions {
+interface GraphCallOptions {
     /** Human description used in errors, e.g. "read application <id> of stack dev". */
     readonly operation: string;
     readonly query?: Readonly<Record<string, string>>;
@@ -60,7 +60,7 @@ export interface GraphCallOptions {
     readonly accept?: readonly number[];
 }
 
-export interface GraphResponse<T> {
+interface GraphResponse<T> {
     readonly status: number;
     /** Parsed JSON body; undefined for 204 and for accepted error statuses. */
     readonly body: T | undefined;

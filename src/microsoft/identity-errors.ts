@@ -9,7 +9,7 @@ import { MicrosoftServiceError } from "./service-error";
 const AADSTS_PATTERN = /AADSTS(\d+)/;
 
 /** Whose credential was refused. */
-export type CredentialRole =
+type CredentialRole =
     /** The identity the command itself signs in with (`DefaultAzureCredential`). */
     | "caller"
     /** The stack's client secret, tried by the doctor's `--probe-secret`. */

@@ -9,9 +9,9 @@ import { redactForeignText } from "../redaction";
 /** Longest quotation of Microsoft's own explanation. */
 const MAX_DETAIL_LENGTH = 400;
 
-export type MicrosoftService = "Microsoft Graph" | "Microsoft identity platform";
+type MicrosoftService = "Microsoft Graph" | "Microsoft identity platform";
 
-export interface MicrosoftServiceErrorDetails {
+interface MicrosoftServiceErrorDetails {
     readonly service: MicrosoftService;
     /** What we were doing, e.g. "read application 1234 (stack dev)". */
     readonly operation: string;

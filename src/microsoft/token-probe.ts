@@ -7,7 +7,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import type { MicrosoftEndpoints } from "./endpoints";
 import { aadstsCode, identityFailure } from "./identity-errors";
 
-export interface ProbedApplication {
+interface ProbedApplication {
     readonly tenantId: string;
     readonly clientId: string;
     readonly clientSecret: string;

@@ -40,7 +40,7 @@ export interface NocobaseVariableList {
     readonly restartPending: boolean;
 }
 
-export interface NocobaseClientOptions {
+interface NocobaseClientOptions {
     /** Base URL of the HTTP API, ending in /api. */
     readonly apiUrl: string;
     readonly apiToken: string;

@@ -17,7 +17,7 @@ import type { NocobaseClient, NocobaseVariable, VariableType } from "./client";
 import { proveSecretAccepted, type SecretProofOptions, type SecretProofResult } from "./secret-proof";
 
 /** Suffix of the plain variable that records which secret (by key ID) NocoBase holds. */
-export const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
+const KEY_ID_RECORD_SUFFIX = "_KEY_ID";
 
 export function keyIdRecordName(clientSecretVariable: string): string {
     return `${clientSecretVariable}${KEY_ID_RECORD_SUFFIX}`;
@@ -36,14 +36,14 @@ export interface HandoverValues {
     readonly signInAudience: string;
 }
 
-export interface HandoverRequest extends HandoverValues {
+interface HandoverRequest extends HandoverValues {
     /** Sub-application expected to answer; undefined for the main application. */
     readonly appName?: string;
     /** Entries to remove after the writes (the names before a rename), within the same restart. */
     readonly obsoleteVariables?: readonly string[];
 }
 
-export interface HandoverOptions {
+interface HandoverOptions {
     /** The command that retries the hand-over, quoted in errors (e.g. "pulumi up"). */
     readonly rerun: string;
     readonly proof?: SecretProofOptions;
@@ -51,7 +51,7 @@ export interface HandoverOptions {
 
 export type EntryChange = "created" | "updated" | "unchanged";
 
-export interface HandoverReport {
+interface HandoverReport {
     readonly secret: EntryChange;
     readonly clientId: EntryChange;
     /** Why NocoBase was restarted; undefined when it was not. */
@@ -118,7 +118,7 @@ async function checkAnsweringApplication(client: NocobaseClient, appName: string
  * nothing). A plain entry of the same name is removed and created anew as a secret: turning its type to
  * secret with an unchanged value would leave that value stored in plaintext.
  */
-export async function writeVariable(client: NocobaseClient, name: string, type: VariableType, value: string,
+async function writeVariable(client: NocobaseClient, name: string, type: VariableType, value: string,
     existing: NocobaseVariable | undefined): Promise<void> {
     if (existing === undefined) {
         await client.createVariable(name, type, value);

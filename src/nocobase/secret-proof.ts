@@ -13,7 +13,7 @@ import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../microsoft
 import { MicrosoftServiceError } from "../microsoft/service-error";
 import { probeClientSecret } from "../microsoft/token-probe";
 
-export interface SecretProofRequest {
+interface SecretProofRequest {
     readonly tenantId: string;
     readonly clientId: string;
     readonly clientSecret: string;
@@ -40,14 +40,14 @@ export type SecretProofResult =
     | { readonly kind: "accepted"; readonly attempts: number; readonly waitedMs: number }
     | { readonly kind: "unprovable"; readonly waitedMs: number };
 
-export const DEFAULT_PROOF_BOUND_MS = 300_000;
-export const DEFAULT_UNPROVABLE_SETTLE_MS = 60_000;
+const DEFAULT_PROOF_BOUND_MS = 300_000;
+const DEFAULT_UNPROVABLE_SETTLE_MS = 60_000;
 
 /** Refusals that a secret or application not yet replicated gives: invalid secret, unknown app, no service principal. */
 const REPLICATION_REFUSALS: readonly number[] = [7000215, 700016, 7000229];
 
 /** Microsoft did not accept the secret; NocoBase was not changed. `message` names no secret. */
-export class SecretNotAcceptedError extends Error {
+class SecretNotAcceptedError extends Error {
     constructor(message: string) {
         super(message);
         this.name = "SecretNotAcceptedError";

@@ -4,10 +4,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { NocobaseMail } from "../../src/library";
-import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/offline/program-runner";
-import { InvokeRecord, RecordingMocks, Registration } from "../../src/offline/recording-mocks";
-import { CONFIG_NAMESPACE } from "../../src/settings";
-import { CLOCK_OVERRIDE_VARIABLE } from "../../src/stack-config";
+import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
+import { InvokeRecord, RecordingMocks, Registration } from "../../src/operations/plan/recording-mocks";
+import { CONFIG_NAMESPACE } from "../../src/configuration/settings";
+import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
 
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 export const NOCOBASE_MAIL_TOKEN = "nocobase-entra-mail:index:NocobaseMail";
@@ -18,7 +18,7 @@ let provider: ComponentProvider | undefined;
  * The provider `pulumi package add` hosts: the package's name, its directory, the exported component.
  * One per test process: it analyses the TypeScript sources once, which takes seconds.
  */
-export function componentProvider(): ComponentProvider {
+function componentProvider(): ComponentProvider {
     provider ??= new ComponentProvider({ name: "nocobase-entra-mail", dirname: PACKAGE_ROOT, components: [NocobaseMail] });
     return provider;
 }
@@ -39,7 +39,7 @@ export interface ResourceSchema {
     readonly required?: readonly string[];
 }
 
-export interface PackageSchema {
+interface PackageSchema {
     readonly name: string;
     readonly resources: Readonly<Record<string, ResourceSchema>>;
 }

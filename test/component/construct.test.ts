@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramFailure, ProgramRun, runProgram } from "../../src/offline/program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, Registration } from "../../src/offline/recording-mocks";
+import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
+import { DYNAMIC_RESOURCE_PREFIX, Registration } from "../../src/operations/plan/recording-mocks";
 import { constructThroughProvider, ConstructRun } from "./component-provider";
 
 const NOW = new Date("2026-11-23T12:00:00Z");

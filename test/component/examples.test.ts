@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/offline/program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks } from "../../src/offline/recording-mocks";
-import { CLOCK_OVERRIDE_VARIABLE } from "../../src/stack-config";
+import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
+import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks } from "../../src/operations/plan/recording-mocks";
+import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
 import { constructThroughProvider, NOCOBASE_MAIL_TOKEN, PACKAGE_ROOT, packageSchema, SchemaProperty } from "./component-provider";
 
 const EXAMPLES = path.join(PACKAGE_ROOT, "examples");

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
 import { parse } from "yaml";
-import { RecordingMocks } from "../../src/offline/recording-mocks";
+import { RecordingMocks } from "../../src/operations/plan/recording-mocks";
 import { PACKAGE_ROOT } from "./component-provider";
 
 interface PackageJson {

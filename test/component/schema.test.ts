@@ -1,7 +1,7 @@
 // The schema Pulumi generates SDKs from, as ComponentProvider derives it from the TypeScript types.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CONFIG_KEYS } from "../../src/settings";
+import { CONFIG_KEYS } from "../../src/configuration/settings";
 import { NOCOBASE_MAIL_TOKEN, packageSchema, ResourceSchema } from "./component-provider";
 
 /** Inputs and their schema types: the configuration keys, plus whether to hand over to NocoBase. */

@@ -10,11 +10,11 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { MAIL_DELEGATED_SCOPE_STRING, MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
-import { runProgram } from "../../src/offline/program-runner";
-import { readStackFile } from "../../src/offline/stack-file";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
+import { runProgram } from "../../src/operations/plan/program-runner";
+import { readStackFile } from "../../src/operations/plan/stack-file";
 import { runScript, type ScriptRun } from "./emulator/child-process";
-import { GRAPH_APP_ROLES, MAIL_READ_SCOPE, type Application, type DirectoryUser } from "./emulator/directory";
+import { GRAPH_APP_ROLES, MAIL_GRANT_SCOPE, MAIL_READ_SCOPE, type Application, type DirectoryUser } from "./emulator/directory";
 import { startEmulator, type Emulator } from "./emulator/emulator";
 
 const NOCOBASE_URL = "https://crm.contoso.example";
@@ -70,7 +70,7 @@ describe("adoption preflight", () => {
                 },
                 { resourceAppId: EXCHANGE_APP_ID, resourceAccess: [{ id: EXCHANGE_SCOPE, type: "Scope" }] },
             ],
-        }, { owners: [alice.id, bob.id], handMadeSecret: true, grantScope: `${MAIL_DELEGATED_SCOPE_STRING} ${MAIL_READ_SCOPE.name}` });
+        }, { owners: [alice.id, bob.id], handMadeSecret: true, grantScope: `${MAIL_GRANT_SCOPE} ${MAIL_READ_SCOPE.name}` });
         app = seeded.application;
         publicClientUri = `msal${app.appId}://auth`;
         app.publicClient.redirectUris = [publicClientUri];

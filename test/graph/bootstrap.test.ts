@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { bootstrapDeployer } from "../../src/bootstrap/bootstrap-deployer";
+import { bootstrapDeployer } from "../../src/operations/bootstrap/bootstrap-deployer";
 import {
     APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, deployerUniqueName, parseBootstrapArguments,
-} from "../../src/bootstrap/deployer-permissions";
+} from "../../src/operations/bootstrap/deployer-permissions";
 import { runScript } from "./emulator/child-process";
 import { emulatorGraphClient } from "./emulator/clients";
 import { startEmulator, type Emulator } from "./emulator/emulator";

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { AuthenticationRequiredError, ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
-import { MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
+import { MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 import { aadstsCode } from "../../src/microsoft/identity-errors";
 import { MicrosoftServiceError } from "../../src/microsoft/service-error";
 import { emulatorCredential, emulatorGraphClient } from "./emulator/clients";

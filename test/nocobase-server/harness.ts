@@ -16,13 +16,13 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-export const SERVER_DIR = __dirname;
+const SERVER_DIR = __dirname;
 export const RUNTIME_DIR = path.join(SERVER_DIR, "runtime");
 const HEALTH_DEADLINE_MS = 120_000;
 const INSTALL_DEADLINE_MS = 300_000;
 
 /** What the tests need to reach the running server. */
-export interface RunningNocobase {
+interface RunningNocobase {
     readonly baseUrl: string;
     /** `${baseUrl}/api` */
     readonly apiUrl: string;
@@ -34,7 +34,7 @@ export interface RunningNocobase {
     readonly logFile: string;
 }
 
-export interface StartedNocobase extends RunningNocobase {
+interface StartedNocobase extends RunningNocobase {
     stop(): Promise<void>;
 }
 

@@ -6,16 +6,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface ProxiedRequest {
+interface ProxiedRequest {
     readonly method: string;
     /** Path and query after /api/, e.g. `environmentVariables:list?filter=…`. */
     readonly action: string;
 }
 
 /** Answers the request itself (status, content type, body), or undefined to forward it to NocoBase. */
-export type Intercept = (request: ProxiedRequest, body: string) => { status: number; type: string; body: string } | undefined;
+type Intercept = (request: ProxiedRequest, body: string) => { status: number; type: string; body: string } | undefined;
 
-export interface FaultProxy {
+interface FaultProxy {
     /** The proxy's API URL, ending in /api. */
     readonly apiUrl: string;
     readonly requests: ProxiedRequest[];

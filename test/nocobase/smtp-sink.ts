@@ -4,7 +4,7 @@
  */
 import * as net from "node:net";
 
-export interface SmtpLogin {
+interface SmtpLogin {
     readonly user: string;
     readonly password: string;
 }

@@ -10,7 +10,7 @@ import { NocobaseClient, type NocobaseRequestEvent, type NocobaseVariable } from
 import {
     createMailVariablesProvider, type MailVariablesInputs, type MailVariablesProvider, type MailVariablesProviderOptions,
 } from "../../src/nocobase/variables-provider";
-import type { StackOutputs } from "../../src/stack-outputs";
+import type { StackOutputs } from "../../src/operations/stack-outputs";
 import { runningNocobase } from "../nocobase-server/harness";
 import { startEmulator, type Emulator } from "../graph/emulator/emulator";
 
@@ -96,10 +96,6 @@ export function freshNames(label: string): { clientIdVariable: string; clientSec
 /** Shaped like an Entra client secret (40 characters with a ~), different every time. */
 export function freshSecret(): string {
     return `Q7x8Q~${randomBytes(30).toString("base64url").slice(0, 34)}`;
-}
-
-export function freshKeyId(): string {
-    return crypto.randomUUID();
 }
 
 export function inputsFor(label: string, overrides: Partial<MailVariablesInputs> = {}): MailVariablesInputs {

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { MailAppRegistration, UNMANAGED_APPLICATION_PROPERTIES } from "../../src/components/mail-app-registration";
-import { RecordingMocks } from "../../src/offline/recording-mocks";
+import { MailAppRegistration, UNMANAGED_APPLICATION_PROPERTIES } from "../../src/registration/mail-app-registration";
+import { RecordingMocks } from "../../src/operations/plan/recording-mocks";
 
 const COMPONENT = "nocobase-entra-mail:entra:MailAppRegistration";
 const ADOPTED = "9a8b7c6d-1111-4222-8333-444455556666";

@@ -2,9 +2,9 @@
 // refused before anything is registered.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
-import { runProgram } from "../../src/offline/program-runner";
-import { MOCK_DEPLOYER } from "../../src/offline/recording-mocks";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
+import { runProgram } from "../../src/operations/plan/program-runner";
+import { MOCK_DEPLOYER } from "../../src/operations/plan/recording-mocks";
 import { runInChild } from "./program-in-child";
 
 const APP = "azuread:index/application:Application";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { runProgram } from "../../src/offline/program-runner";
+import { runProgram } from "../../src/operations/plan/program-runner";
 
 const STACK = "dev";
 const PROJECT = "nocobase-entra-mail";

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { MailAppRegistration } from "../../src/components/mail-app-registration";
-import { RecordingMocks } from "../../src/offline/recording-mocks";
-import { RotationRecord } from "../../src/secret-rotation";
+import { MailAppRegistration } from "../../src/registration/mail-app-registration";
+import { RecordingMocks } from "../../src/operations/plan/recording-mocks";
+import { RotationRecord } from "../../src/registration/secret-rotation";
 
 interface ChildOptions {
     readonly type: string;

@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import type { ProgramRunOptions } from "../../src/offline/program-runner";
+import type { ProgramRunOptions } from "../../src/operations/plan/program-runner";
 
-export interface ChildOutcome {
+interface ChildOutcome {
     readonly ok: boolean;
     readonly runError?: boolean;
     readonly message?: string;

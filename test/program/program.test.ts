@@ -2,10 +2,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
-import { ProgramFailure, ProgramRun, runProgram } from "../../src/offline/program-runner";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
+import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
 import { runInChild } from "./program-in-child";
-import { DYNAMIC_RESOURCE_PREFIX, MOCK_DEPLOYER, MOCK_GRAPH_SERVICE_PRINCIPAL_ID, Registration } from "../../src/offline/recording-mocks";
+import { DYNAMIC_RESOURCE_PREFIX, MOCK_DEPLOYER, MOCK_GRAPH_SERVICE_PRINCIPAL_ID, Registration } from "../../src/operations/plan/recording-mocks";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
 const APP = "azuread:index/application:Application";

@@ -3,7 +3,7 @@
 // rules applied by the simulated engine. The invariants are checked at every instant.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DAY_MS, slackDays } from "../../src/secret-rotation";
+import { DAY_MS, slackDays } from "../../src/registration/secret-rotation";
 import { PASSWORD, pulumiUp, Sabotage, World } from "./simulated-engine";
 
 const START = Date.parse("2026-11-25T09:00:00Z");

@@ -2,7 +2,7 @@
 // change rejects outside the program's top level, as under `pulumi up`; in a child process those
 // rejections stay away from the test runner, which would count them against whichever test runs next.
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramFailure, runProgram, type ProgramRunOptions } from "../../src/offline/program-runner";
+import { ProgramFailure, runProgram, type ProgramRunOptions } from "../../src/operations/plan/program-runner";
 
 const parsed = JSON.parse(process.argv[2] ?? "{}") as ProgramRunOptions & { now?: string };
 const options: ProgramRunOptions = { ...parsed, now: parsed.now === undefined ? undefined : new Date(parsed.now) };

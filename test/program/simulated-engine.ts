@@ -17,9 +17,9 @@
  * show that a broken policy is caught.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramFailure, ProgramRun, runProgram } from "../../src/offline/program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks, RegistrationOptions, STACK_REFERENCE_TYPE } from "../../src/offline/recording-mocks";
-import { DAY_MS } from "../../src/secret-rotation";
+import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
+import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks, RegistrationOptions, STACK_REFERENCE_TYPE } from "../../src/operations/plan/recording-mocks";
+import { DAY_MS } from "../../src/registration/secret-rotation";
 
 export const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 /** Microsoft's hard limit for personal-account audiences. */
@@ -27,7 +27,7 @@ const SECRET_LIMIT = 2;
 /** Inputs of an ApplicationPassword that replace it when they change. */
 const REPLACING_INPUTS = ["applicationId", "displayName", "endDate", "rotateWhenChanged"];
 
-export interface EntraSecret { readonly keyId: string; readonly expiresAt: number }
+interface EntraSecret { readonly keyId: string; readonly expiresAt: number }
 
 interface ResourceState { readonly type: string; readonly inputs: Record<string, unknown>; readonly outputs: Record<string, unknown> }
 
@@ -185,7 +185,7 @@ class EngineMocks extends RecordingMocks {
     }
 }
 
-export interface RunResult {
+interface RunResult {
     readonly run: ProgramRun | undefined;
     readonly failure: Error | undefined;
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { DAY_MS } from "../../src/secret-rotation";
+import { DAY_MS } from "../../src/registration/secret-rotation";
 import { PASSWORD, pulumiUp, World } from "./simulated-engine";
 
 interface Fixture {

@@ -2,11 +2,11 @@
 // without a secret limit, the token version, settings it cannot vouch for, a grant's extra scopes.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compareRegistration, type AdoptionItem } from "../../src/adoption/adoption-report";
-import type { DeployerIdentity } from "../../src/adoption/deployer-identity";
-import type { AdoptionSnapshot } from "../../src/adoption/live-registration";
-import { MAIL_DELEGATED_SCOPES, MAIL_DELEGATED_SCOPE_STRING, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
-import { validateSettings, type RawSettings, type Settings } from "../../src/settings";
+import { compareRegistration, type AdoptionItem } from "../../src/operations/adoption/adoption-report";
+import type { DeployerIdentity } from "../../src/operations/adoption/deployer-identity";
+import type { AdoptionSnapshot } from "../../src/operations/adoption/live-registration";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
+import { validateSettings, type RawSettings, type Settings } from "../../src/configuration/settings";
 
 const DEPLOYER = "d0000000-0000-4000-8000-000000000001";
 const CALLBACK = "https://crm.example.com/admin/settings/mail/oauth2";
@@ -71,7 +71,7 @@ describe("adoption report", () => {
     });
 
     it("counts a managed grant's scopes beyond the five as removed, with the way to leave the grant alone", () => {
-        const grant = { id: "g1", scopes: `${MAIL_DELEGATED_SCOPE_STRING} Mail.Read`.split(" ") };
+        const grant = { id: "g1", scopes: [...MAIL_DELEGATED_SCOPES.map((s) => s.name), "Mail.Read"] };
         const report = compareRegistration(snapshot({ adminConsentGrant: grant }),
             { settings: settings({ grantAdminConsent: "true", adoptAdminConsentGrantId: "g1" }), deployer, adoptCommand: "x" });
         const removed = report.items.filter((i) => i.effect === "remove");

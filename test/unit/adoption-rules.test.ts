@@ -3,12 +3,12 @@
 // and the adopt command's arguments.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseAdoptArguments } from "../../src/adoption/adopt-arguments";
-import { adoptionChangeProblem } from "../../src/adoption/adoption-change";
-import { identityFromAccessToken } from "../../src/adoption/deployer-identity";
-import { formatApiPermission, parseApiPermission, redirectUriProblem, requiredResourceAccesses } from "../../src/adoption/kept-settings";
-import { stackOwnerLines } from "../../src/bootstrap/stack-owners";
-import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/microsoft-graph";
+import { parseAdoptArguments } from "../../src/operations/adoption/adopt-arguments";
+import { adoptionChangeProblem } from "../../src/registration/adoption-change";
+import { identityFromAccessToken } from "../../src/operations/adoption/deployer-identity";
+import { formatApiPermission, parseApiPermission, redirectUriProblem, requiredResourceAccesses } from "../../src/registration/kept-settings";
+import { stackOwnerLines } from "../../src/operations/bootstrap/stack-owners";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 
 const MAIL_READ = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
 const OTHER_API = "00000002-0000-0ff1-ce00-000000000000";

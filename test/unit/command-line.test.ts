@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { BOOTSTRAP_USAGE, parseBootstrapArguments } from "../../src/bootstrap/deployer-permissions";
-import { parseCommandLine, UsageError } from "../../src/command-line";
-import { DOCTOR_USAGE, parseDoctorArguments } from "../../src/doctor/doctor-arguments";
-import { parsePushArguments, PUSH_USAGE } from "../../src/nocobase/push-arguments";
-import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "../../src/settings";
+import { BOOTSTRAP_USAGE, parseBootstrapArguments } from "../../src/operations/bootstrap/deployer-permissions";
+import { parseCommandLine, UsageError } from "../../src/operations/command-line";
+import { DOCTOR_USAGE, parseDoctorArguments } from "../../src/operations/doctor/doctor-arguments";
+import { parsePushArguments, PUSH_USAGE } from "../../src/operations/push/push-arguments";
+import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "../../src/configuration/settings";
 
 const TENANT = { AZURE_TENANT_ID: "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" };
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { findingsFromApiKey, findingsFromNocobase } from "../../src/doctor/nocobase-checks";
-import type { StackOutputs } from "../../src/stack-outputs";
+import { findingsFromApiKey, findingsFromNocobase } from "../../src/operations/doctor/nocobase-checks";
+import type { StackOutputs } from "../../src/operations/stack-outputs";
 
 const NOW = new Date("2026-11-25T00:00:00Z");
 const EXPECTED = {

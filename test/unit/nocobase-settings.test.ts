@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parsePushArguments } from "../../src/nocobase/push-arguments";
+import { parsePushArguments } from "../../src/operations/push/push-arguments";
 import {
     apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem,
 } from "../../src/nocobase/variable-names";

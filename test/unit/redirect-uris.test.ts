@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { mailCallbackUri, mailCallbackUris, parseNocobaseUrl, parseSubAppName } from "../../src/redirect-uris";
+import { mailCallbackUri, mailCallbackUris, parseNocobaseUrl, parseSubAppName } from "../../src/registration/redirect-uris";
 
 function base(raw: string) {
     const parsed = parseNocobaseUrl(raw);

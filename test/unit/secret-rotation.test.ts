@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
     DAY_MS, planRotation, rfc3339, RotationPlan, RotationRecord, rotationWindow, slackDays, SlotName, slotInputs,
-} from "../../src/secret-rotation";
-import { parseRotationRecord } from "../../src/rotation-record";
+} from "../../src/registration/secret-rotation";
+import { parseRotationRecord } from "../../src/registration/rotation-record";
 
 const policy = { rotationDays: 60, lifetimeDays: 180, generation: 1 };
 

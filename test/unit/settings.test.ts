@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import {
     applyChanges, CONFIG_KEYS, ConfigChange, ConfigProblem, DEFAULTS, formatProblems, RawSettings, Settings, validateSettings,
-} from "../../src/settings";
+} from "../../src/configuration/settings";
 
 const base: RawSettings = { stack: "dev", nocobaseApiTokenSet: false, nocobaseUrl: "https://crm.example.com" };
 

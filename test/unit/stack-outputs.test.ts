@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseStackOutputs } from "../../src/stack-outputs";
+import { parseStackOutputs } from "../../src/operations/stack-outputs";
 
 const SECRET = "s3cr3t-value-that-must-not-leak";
 const complete = {

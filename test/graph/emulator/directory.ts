@@ -4,12 +4,12 @@
  * creation). Tests read and change it directly to stage each situation.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { MAIL_DELEGATED_SCOPE_STRING, MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/microsoft-graph";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/registration/graph-identifiers";
 
-export interface ResourceAccess { id: string; type: "Scope" | "Role" }
-export interface RequiredResourceAccess { resourceAppId: string; resourceAccess: ResourceAccess[] }
+interface ResourceAccess { id: string; type: "Scope" | "Role" }
+interface RequiredResourceAccess { resourceAppId: string; resourceAccess: ResourceAccess[] }
 
-export interface PasswordCredential {
+interface PasswordCredential {
     keyId: string;
     displayName: string | null;
     hint: string;
@@ -28,7 +28,7 @@ export interface FederatedIdentityCredential {
     description: string | null;
 }
 
-export interface ApiSettings {
+interface ApiSettings {
     requestedAccessTokenVersion: number | null;
     oauth2PermissionScopes?: Array<{ id: string; value: string; isEnabled: boolean }>;
     knownClientApplications?: string[];
@@ -51,8 +51,8 @@ export interface Application {
     federatedIdentityCredentials: FederatedIdentityCredential[];
 }
 
-export interface AppRole { id: string; value: string; allowedMemberTypes: string[]; isEnabled: boolean; displayName: string }
-export interface PermissionScope { id: string; value: string; type: string; isEnabled: boolean }
+interface AppRole { id: string; value: string; allowedMemberTypes: string[]; isEnabled: boolean; displayName: string }
+interface PermissionScope { id: string; value: string; type: string; isEnabled: boolean }
 
 export interface ServicePrincipal {
     id: string;
@@ -62,7 +62,7 @@ export interface ServicePrincipal {
     oauth2PermissionScopes: PermissionScope[];
 }
 
-export interface AppRoleAssignment {
+interface AppRoleAssignment {
     id: string;
     principalId: string;
     principalType: "ServicePrincipal";
@@ -71,7 +71,7 @@ export interface AppRoleAssignment {
     createdDateTime: string;
 }
 
-export interface OAuth2PermissionGrant {
+interface OAuth2PermissionGrant {
     id: string;
     clientId: string;
     consentType: "AllPrincipals" | "Principal";
@@ -86,13 +86,16 @@ export interface DirectoryUser {
     userPrincipalName: string;
 }
 
-/** Microsoft Graph's application roles this project grants (published IDs, see src/bootstrap). */
+/** Microsoft Graph's application roles this project grants (published IDs, see src/operations/bootstrap/). */
 export const GRAPH_APP_ROLES: readonly AppRole[] = [
     { id: "18a4783c-866b-4cc7-a460-3d5e5662c884", value: "Application.ReadWrite.OwnedBy", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage apps that this app creates or owns" },
     { id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", value: "Application.Read.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read all applications" },
     { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", value: "Application.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read and write all applications" },
     { id: "8e8e4742-1d95-4f68-9d56-6ee75648c72a", value: "DelegatedPermissionGrant.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage all delegated permission grants" },
 ];
+
+/** The mail scopes as one space-separated string, the form an oauth2PermissionGrant holds them in. */
+export const MAIL_GRANT_SCOPE = MAIL_DELEGATED_SCOPES.map((s) => s.name).join(" ");
 
 /** A Graph delegated permission beyond the five mail scopes (published ID), for registrations made by hand. */
 export const MAIL_READ_SCOPE = { id: "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", name: "Mail.Read" } as const;
@@ -251,7 +254,7 @@ export class Directory {
         if (options.adminConsent) {
             this.oauth2PermissionGrants.push({
                 id: randomBytes(24).toString("base64url"), clientId: sp.id, consentType: "AllPrincipals", principalId: null,
-                resourceId: this.graphServicePrincipal.id, scope: MAIL_DELEGATED_SCOPE_STRING,
+                resourceId: this.graphServicePrincipal.id, scope: MAIL_GRANT_SCOPE,
             });
         }
         return {

@@ -19,7 +19,7 @@ import { routeGraph, type GraphSettings } from "./graph-routes";
 import { newRequestId, sendGraphError, type Exchange } from "./http-exchange";
 import { openIdConfiguration, tokenEndpoint, type IdentitySettings, type IssuedToken } from "./identity-routes";
 
-export interface LoggedRequest {
+interface LoggedRequest {
     readonly kind: "token" | "metadata" | "graph";
     readonly method: string;
     /** Path without the query, e.g. `/v1.0/applications/1234`. */

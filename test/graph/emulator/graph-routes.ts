@@ -17,7 +17,7 @@ export interface GraphSettings {
     pageSize: number;
 }
 
-export interface GraphContext {
+interface GraphContext {
     readonly directory: Directory;
     readonly settings: GraphSettings;
     readonly origin: string;

@@ -1,0 +1,44 @@
+/**
+ * What the stack's last successful `pulumi up` exported and the next run must know before it declares
+ * anything: which client secret NocoBase holds (the rotation record) and which application the stack
+ * manages (so a changed adoptApplicationObjectId is refused instead of swapping the application). Read
+ * through one StackReference to the running stack itself; a stack never deployed has no outputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { parseRotationRecord, ROTATION_OUTPUT } from "../registration/rotation-record";
+import type { RotationRecord } from "../registration/secret-rotation";
+
+interface LastRun {
+    /** Which slot NocoBase holds and what each slot holds; undefined for a new stack. */
+    readonly rotation: RotationRecord | undefined;
+    /** Object ID of the application the stack managed; undefined for a new stack. */
+    readonly applicationObjectId: string | undefined;
+    /** Names of every output the last run exported (none for a new stack). */
+    readonly outputNames: readonly string[];
+}
+
+/** Outputs the next run depends on. */
+const READ_OUTPUTS = [ROTATION_OUTPUT, "clientSecretKeyId", "clientSecretExpiresAt", "applicationObjectId"] as const;
+
+export async function readLastRun(resourceName: string, parent: pulumi.Resource): Promise<LastRun> {
+    const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+    const reference = new pulumi.StackReference(resourceName, { name: self }, { parent });
+    const outputs: Record<string, unknown> = {};
+    for (const name of READ_OUTPUTS) {
+        outputs[name] = (await reference.getOutputDetails(name)).value;
+    }
+    let rotation: RotationRecord | undefined;
+    try {
+        rotation = parseRotationRecord(outputs);
+    } catch (err) {
+        throw new pulumi.RunError(`Cannot tell which client secret NocoBase holds: ${(err as Error).message}, so no secret ` +
+            "was touched.\nFix: restore the outputs of the last good update (pulumi stack history; pulumi stack export " +
+            "--version <n> > good.json; pulumi stack import --file good.json) and run pulumi up again.");
+    }
+    const applicationObjectId = outputs.applicationObjectId;
+    const outputNames = await new Promise<string[]>((resolve) => reference.outputs.apply((all) => {
+        resolve(Object.keys(all ?? {}));
+        return all;
+    }));
+    return { rotation, applicationObjectId: typeof applicationObjectId === "string" ? applicationObjectId : undefined, outputNames };
+}

@@ -1,0 +1,81 @@
+/**
+ * `npm run adopt`: reads the stack file and the live registration, compares them, optionally writes what
+ * to keep into the stack file and compares again. I/O comes in through `PreflightServices` so the whole
+ * flow runs against the Graph emulator in tests.
+ */
+import { MicrosoftServiceError } from "../../microsoft/service-error";
+import type { GraphClient } from "../../microsoft/graph-client";
+import { readStackFile, STACKS_DIR } from "../plan/stack-file";
+import { formatProblems, validateSettings, type RawSettings, type Settings } from "../../configuration/settings";
+import type { AdoptArguments } from "./adopt-arguments";
+import { compareRegistration, type AdoptionReport } from "./adoption-report";
+import type { DeployerIdentity } from "./deployer-identity";
+import { readAdoptionSnapshot } from "./live-registration";
+import { renderJson, renderReport } from "./report-rendering";
+import { keptConfiguration, stackFilePath, writeStackFileValues } from "./stack-file-update";
+
+interface PreflightServices {
+    readonly graph: GraphClient;
+    /** The signed-in identity, from its Graph access token; undefined when the token does not say. */
+    signedInIdentity(): Promise<DeployerIdentity | undefined>;
+}
+
+interface PreflightOutcome {
+    readonly exitCode: 0 | 1 | 2;
+    /** The report, for stdout. */
+    readonly output: string;
+    /** Why it could not check, for stderr (exit 2). */
+    readonly error?: string;
+}
+
+function stackSettings(stack: string, dir: string): Settings {
+    const file = readStackFile(stack, dir);
+    const raw: RawSettings = { ...file.config, stack, nocobaseApiTokenSet: file.secretKeys.includes("nocobaseApiToken") };
+    const result = validateSettings(raw);
+    if (!result.ok) {
+        throw new Error(`stack "${stack}": ${formatProblems(result.problems)}`);
+    }
+    return result.settings;
+}
+
+function cannotCheck(error: string): PreflightOutcome {
+    return { exitCode: 2, output: "", error };
+}
+
+export async function runPreflight(args: AdoptArguments, services: PreflightServices): Promise<PreflightOutcome> {
+    const dir = args.stacksDir ?? STACKS_DIR;
+    let settings: Settings;
+    try {
+        settings = stackSettings(args.stack, dir);
+    } catch (err) {
+        return cannotCheck((err as Error).message);
+    }
+    const adoptCommand = `npm run adopt -- --stack ${args.stack} --object-id ${args.objectId}`;
+    try {
+        const snapshot = await readAdoptionSnapshot(services.graph, args.objectId);
+        if (snapshot === undefined) {
+            return cannotCheck(`Microsoft Graph has no application with object ID ${args.objectId} in this tenant. ` +
+                "Fix: copy the Object ID (not the Application (client) ID) from the registration's Overview page, " +
+                "and sign in to the registration's tenant (AZURE_TENANT_ID, or az login --tenant).");
+        }
+        const deployer: DeployerIdentity | undefined = args.deployer !== undefined
+            ? { objectId: args.deployer, kind: "given", updatesAnyApplication: undefined }
+            : await services.signedInIdentity();
+        if (deployer === undefined) {
+            return cannotCheck("The signed-in identity's access token does not name its object ID (oid). " +
+                "Fix: give the deploying identity with --deployer <object ID>.");
+        }
+        let report: AdoptionReport = compareRegistration(snapshot, { settings, deployer, adoptCommand });
+        let written: string[] = [];
+        if (args.write) {
+            written = writeStackFileValues(stackFilePath(args.stack, dir), keptConfiguration(snapshot, settings, args.keep));
+            report = compareRegistration(snapshot, { settings: stackSettings(args.stack, dir), deployer, adoptCommand });
+        }
+        return { exitCode: report.exitCode, output: args.json ? renderJson(report, written) : renderReport(report, written) };
+    } catch (err) {
+        if (err instanceof MicrosoftServiceError) {
+            return cannotCheck(err.message);
+        }
+        return cannotCheck(`unexpected failure: ${(err as Error).message}`);
+    }
+}

@@ -1,0 +1,139 @@
+/**
+ * Renders what a program run registered as a readable offline plan. Never prints a secret value: the
+ * client secrets are described by slot, key ID (when known from earlier outputs) and schedule only.
+ */
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
+import { RotationOutput } from "../../registration/rotation-record";
+import { DAY_MS, otherSlot, RotationRecord, SLOT_NAMES, SlotRecord } from "../../registration/secret-rotation";
+import { ProgramRun } from "./program-runner";
+import { DYNAMIC_RESOURCE_PREFIX, MOCK_DEPLOYER, Registration, STACK_REFERENCE_TYPE } from "./recording-mocks";
+
+interface ResourceAccess { readonly id: string; readonly type: string }
+interface RequiredResourceAccess { readonly resourceAppId: string; readonly resourceAccesses: ResourceAccess[] }
+
+function find(run: ProgramRun, suffix: string): Registration | undefined {
+    return run.registrations.find((r) => r.type.endsWith(suffix));
+}
+
+function field(label: string, value: string): string {
+    return `  ${label.padEnd(20)}${value}`;
+}
+
+/** Same spec (window, generation, expiry) in both records: the slot was kept, not made by this run. */
+function sameSpec(a: SlotRecord | null | undefined, b: SlotRecord | null | undefined): boolean {
+    return a !== null && a !== undefined && b !== null && b !== undefined && a.kind === b.kind && a.expiresAt === b.expiresAt &&
+        (a.kind === "inherited" || (b.kind === "window" && a.windowStart === b.windowStart && a.generation === b.generation));
+}
+
+function secretLines(run: ProgramRun, previous: RotationRecord | undefined): string[] {
+    const record = run.outputs.secretRotation as RotationOutput | undefined;
+    if (record === undefined) {
+        return [];
+    }
+    const lines: string[] = [];
+    const held = record.nocobaseSlot;
+    lines.push(`Client secrets            two slots that take turns; NocoBase is to hold slot ${held} (key ID in clientSecretKeyId)`);
+    for (const slot of SLOT_NAMES) {
+        const recorded = record.slots[slot];
+        const registration = run.registrations.find((r) => r.name.endsWith(`-client-secret-${slot}`));
+        const role = slot === held ? "NocoBase's secret" : "fallback (the secret NocoBase held before)";
+        if (recorded === null || registration === undefined) {
+            lines.push(field(`slot ${slot}`, "empty until the first rotation"));
+            continue;
+        }
+        const earlier = previous?.slots[slot];
+        const kept = sameSpec(recorded, earlier);
+        const action = kept ? "kept as it is" : registration.options?.deleteBeforeReplace === true
+            ? "made this run (any earlier secret in this slot deleted first)" : "made this run";
+        lines.push(field(`slot ${slot}`, `("${registration.name}") ${role}, ${action}`));
+        lines.push(field("  described", String(registration.inputs.displayName)));
+        lines.push(field("  made for", recorded.kind === "window"
+            ? `window starting ${recorded.windowStart}, generation ${recorded.generation}` : "the single-secret layout (kept until its turn)"));
+        lines.push(field("  expires", recorded.expiresAt));
+        // Offline, a kept slot's key ID is the one the earlier outputs recorded (the mocks make up their own).
+        lines.push(field("  key ID", kept && earlier !== undefined ? earlier.keyId : "assigned by Entra at creation"));
+    }
+    const next = String(run.outputs.nextRotationAt);
+    const fallback = otherSlot(held);
+    const heldExpiry = record.slots[held]?.expiresAt ?? "";
+    lines.push(field("next rotation", `first \`pulumi up\` at or after ${next}: replaces slot ${fallback}, moves NocoBase to it`));
+    lines.push(field("", `and keeps slot ${held} as the fallback until it expires (${heldExpiry})`));
+    const days = Math.round((Date.parse(heldExpiry) - Date.parse(next)) / DAY_MS);
+    lines.push(field("overlap", `slot ${held} stays valid ${days} days after ${next} (a day less for each day the run comes later)`));
+    lines.push(field("push-later path", `without nocobaseApiToken, push the new secret before ${next}`));
+    lines.push(field("stack output", `clientSecret is ${run.secretOutputs.includes("clientSecret") ? "a secret (encrypted in state)" : "NOT SECRET"}`));
+    lines.push(field("based on", previous === undefined ? "no earlier outputs (a new stack; --outputs <file> plans from a stack's last outputs)"
+        : "the earlier outputs given with --outputs"));
+    lines.push("");
+    return lines;
+}
+
+/**
+ * @param previous the rotation record of the outputs the plan started from (`--outputs`), if any
+ */
+export function renderPlan(stack: string, now: Date, run: ProgramRun, previous?: RotationRecord): string {
+    const lines: string[] = [];
+    const out = run.outputs;
+    lines.push(`OFFLINE PLAN for stack "${stack}" - evaluated under Pulumi mocks; nothing was contacted or changed.`);
+    lines.push(`Same program as \`pulumi up\` (index.ts), evaluated as of ${now.toISOString()}.`);
+    lines.push("Values Entra assigns at creation (IDs, the secret itself) are not known offline and are not shown.");
+    lines.push("");
+
+    const app = find(run, "/application:Application");
+    if (app !== undefined) {
+        const inputs = app.inputs;
+        const web = inputs.web as { redirectUris?: string[] } | undefined;
+        const api = inputs.api as { requestedAccessTokenVersion?: number } | undefined;
+        lines.push(`Application registration  (${app.type}, "${app.name}")`);
+        if (app.importId !== undefined) {
+            lines.push(field("adopts", `existing registration ${app.importId} (imported, not created)`));
+        }
+        lines.push(field("display name", String(inputs.displayName)));
+        lines.push(field("sign-in audience", `${String(inputs.signInAudience)}, access tokens v${api?.requestedAccessTokenVersion ?? 1}`));
+        const uris = web?.redirectUris ?? [];
+        lines.push(field("redirect URIs (web)", uris[0] ?? "(none)"));
+        for (const uri of uris.slice(1)) {
+            lines.push(field("", uri));
+        }
+        for (const [label, platform] of [["redirect URIs (spa)", inputs.singlePageApplication], ["redirect URIs (app)", inputs.publicClient]] as const) {
+            const kept = (platform as { redirectUris?: string[] } | undefined)?.redirectUris ?? [];
+            kept.forEach((uri, i) => lines.push(field(i === 0 ? label : "", uri)));
+        }
+        const access = (inputs.requiredResourceAccesses as RequiredResourceAccess[] | undefined) ?? [];
+        for (const resource of access) {
+            const resourceName = resource.resourceAppId === MICROSOFT_GRAPH_APP_ID ? "Microsoft Graph" : resource.resourceAppId;
+            lines.push(field("permissions", `${resourceName} (${resource.resourceAppId}), delegated:`));
+            for (const grant of resource.resourceAccesses) {
+                const name = MAIL_DELEGATED_SCOPES.find((s) => s.id === grant.id)?.name ?? "(unknown)";
+                lines.push(field("", `${name.padEnd(24)}${grant.id}  ${grant.type}`));
+            }
+        }
+        const owners = (inputs.owners as string[] | undefined) ?? [];
+        lines.push(field("owners", owners.map((o) => (o === MOCK_DEPLOYER.objectId ? "the deploying identity" : o)).join(", ")));
+        lines.push("");
+    }
+
+    const sp = find(run, "/servicePrincipal:ServicePrincipal");
+    lines.push(`Service principal         ${sp === undefined ? "(none)" : `("${sp.name}") for the application`}`);
+    const grant = find(run, "/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant");
+    lines.push(grant === undefined
+        ? "Admin consent             not granted (grantAdminConsent false): each user consents at first sign-in"
+        : `Admin consent             tenant-wide grant ("${grant.name}") of: ${(grant.inputs.claimValues as string[]).join(" ")}` +
+          (grant.importId === undefined ? "" : `, adopting ${grant.importId}`));
+    lines.push("");
+
+    lines.push(...secretLines(run, previous));
+
+    const handover = run.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+    lines.push(handover === undefined
+        ? `NocoBase hand-over        not configured (nocobaseApiToken unset): copy the outputs by hand or with ` +
+          `npm run push-to-nocobase; variables ${String(out.nocobaseClientIdVariable)} and ${String(out.nocobaseClientSecretVariable)}`
+        : `NocoBase hand-over        writes ${String(out.nocobaseClientIdVariable)} (plain) and ` +
+          `${String(out.nocobaseClientSecretVariable)} (secret) through ${String(out.nocobaseApiUrl)}`);
+    lines.push("");
+    lines.push(`Resources (${run.registrations.length}):`);
+    for (const r of run.registrations) {
+        lines.push(r.type === STACK_REFERENCE_TYPE ? `  read ${r.type}  ${r.name} (this stack's last outputs)` : `  + ${r.type}  ${r.name}`);
+    }
+    return lines.join("\n");
+}

@@ -1,0 +1,51 @@
+/**
+ * Reads a stack's configuration from `stacks/Pulumi.<stack>.yaml` the way Pulumi hands it to a program:
+ * every value a string (lists and objects as JSON), encrypted (`secure:`) values marked secret.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { CONFIG_NAMESPACE } from "../../configuration/settings";
+
+export const STACKS_DIR = path.resolve(__dirname, "..", "..", "..", "stacks");
+
+/** Stands in for an encrypted value, which cannot be decrypted offline; never a real secret. */
+const ENCRYPTED_PLACEHOLDER = "(encrypted in the stack file)";
+
+interface StackFileConfig {
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+}
+
+export function listStacks(dir = STACKS_DIR): string[] {
+    return fs.readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+export function readStackFile(stack: string, dir = STACKS_DIR): StackFileConfig {
+    const file = ["yaml", "yml"].map((ext) => path.join(dir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
+    if (file === undefined) {
+        const known = listStacks(dir);
+        throw new Error(`No stack file for "${stack}" in ${dir}. Known stacks: ${known.join(", ") || "none"}. ` +
+            `Create one with: pulumi stack init ${stack} && pulumi config set ${CONFIG_NAMESPACE}:nocobaseUrl <url>`);
+    }
+    const document = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [fullKey, value] of Object.entries(document?.config ?? {})) {
+        const prefix = `${CONFIG_NAMESPACE}:`;
+        if (!fullKey.startsWith(prefix)) {
+            continue;
+        }
+        const key = fullKey.slice(prefix.length);
+        if (typeof value === "object" && value !== null && "secure" in value) {
+            config[key] = ENCRYPTED_PLACEHOLDER;
+            secretKeys.push(key);
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys };
+}

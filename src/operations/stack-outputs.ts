@@ -1,0 +1,176 @@
+/**
+ * The outputs a stack exports, as `pulumi stack output --json --show-secrets` prints them. The doctor and
+ * the NocoBase hand-over script read this shape; `index.ts` produces it.
+ */
+import { readFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
+import { parseRotationRecord } from "../registration/rotation-record";
+import { otherSlot } from "../registration/secret-rotation";
+
+export interface StackOutputs {
+    /** Stack (environment) name. */
+    readonly environment: string;
+    readonly clientId: string;
+    readonly tenantId: string;
+    readonly applicationObjectId: string;
+    readonly servicePrincipalObjectId: string;
+    readonly displayName: string;
+    readonly signInAudience: string;
+    readonly redirectUris: readonly string[];
+    /** Whether the stack grants tenant-wide admin consent for the delegated scopes. */
+    readonly adminConsent: boolean;
+    /** The client secret; present with `--show-secrets`, otherwise the string "[secret]" (also when absent and not needed). */
+    readonly clientSecret: string;
+    readonly clientSecretKeyId: string;
+    /** RFC 3339 instant at which Microsoft stops accepting the secret. */
+    readonly clientSecretExpiresAt: string;
+    /** RFC 3339 instant after which the next `pulumi up` rotates the secret. */
+    readonly nextRotationAt: string;
+    /** Names of the NocoBase variables that receive the client ID and secret. */
+    readonly nocobaseClientIdVariable: string;
+    readonly nocobaseClientSecretVariable: string;
+    /** Base URL of NocoBase's HTTP API (ends in `/api`). */
+    readonly nocobaseApiUrl: string;
+    /** Sub-application holding the variables; "" or absent for the main application. */
+    readonly nocobaseSubApp?: string;
+    /** Configured owners' object IDs (the deploying identity is an owner besides them); absent from older stacks. */
+    readonly owners?: readonly string[];
+    /** Permissions kept besides the five mail scopes, as `<resource app ID>/<Scope|Role>/<id>`; absent from older stacks. */
+    readonly additionalPermissions?: readonly string[];
+    /** Key IDs of every client secret the stack manages (both slots of `secretRotation`), NocoBase's included. */
+    readonly managedSecretKeyIds?: readonly string[];
+    /** Key ID of the fallback slot, which the next rotation replaces delete-before-replace; absent while it is empty. */
+    readonly fallbackSecretKeyId?: string;
+}
+
+const STRING_FIELDS = [
+    "environment", "clientId", "tenantId", "applicationObjectId", "servicePrincipalObjectId", "displayName",
+    "signInAudience", "clientSecret", "clientSecretKeyId", "clientSecretExpiresAt", "nextRotationAt",
+    "nocobaseClientIdVariable", "nocobaseClientSecretVariable", "nocobaseApiUrl",
+] as const;
+
+/** The placeholder Pulumi prints for a secret output when `--show-secrets` was not given. */
+const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
+
+interface ParseOptions {
+    /**
+     * Whether the caller uses `clientSecret` (the NocoBase hand-over, the doctor's `--probe-secret`). Only
+     * then must the outputs have been printed with `--show-secrets`. Default true.
+     */
+    readonly needsSecret?: boolean;
+}
+
+/**
+ * Where `JSON.parse` stopped, from the numbers in its message. The message itself is never quoted: V8
+ * copies the text around the error into it, and that text may be a piece of the client secret.
+ */
+function syntaxErrorLocation(err: unknown): string {
+    const message = err instanceof Error ? err.message : "";
+    const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+    if (lineColumn) {
+        return ` at line ${lineColumn[1]}, column ${lineColumn[2]}`;
+    }
+    const position = /at position (\d+)/.exec(message);
+    return position ? ` at character ${Number(position[1]) + 1}` : "";
+}
+
+const PRODUCE_OUTPUTS = "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>";
+
+/**
+ * Parses one environment's stack outputs. `source` names where the JSON came from (a file name or
+ * "stdin") and appears in errors. Errors never quote the input, only field names and positions.
+ */
+export function parseStackOutputs(json: string, source: string, options: ParseOptions = {}): StackOutputs {
+    const needsSecret = options.needsSecret ?? true;
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(json);
+    } catch (err) {
+        // No `cause`: the parser's error quotes the input, possibly the secret, and must not travel with ours.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`${source}: not valid JSON${syntaxErrorLocation(err)}. ${PRODUCE_OUTPUTS}`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw new Error(`${source}: expected a JSON object of stack outputs. ${PRODUCE_OUTPUTS}`);
+    }
+    const record = parsed as Record<string, unknown>;
+    if (!needsSecret && record.clientSecret === undefined) {
+        record.clientSecret = HIDDEN_SECRET_PLACEHOLDER;
+    }
+    const missing: string[] = STRING_FIELDS.filter((k) => typeof record[k] !== "string" || record[k] === "");
+    if (!Array.isArray(record.redirectUris) || !record.redirectUris.every((u) => typeof u === "string")) {
+        missing.push("redirectUris");
+    }
+    for (const key of ["owners", "additionalPermissions"]) {
+        const list = record[key];
+        if (list !== undefined && (!Array.isArray(list) || !list.every((o) => typeof o === "string"))) {
+            missing.push(key);
+        }
+    }
+    if (typeof record.adminConsent !== "boolean") {
+        missing.push("adminConsent");
+    }
+    if (missing.length > 0) {
+        throw new Error(`${source}: missing or malformed stack outputs: ${missing.join(", ")}. ` +
+            "Export them with this project's program (pulumi up), then: " +
+            "pulumi stack output --json --show-secrets --stack <name> > <file>");
+    }
+    if (needsSecret && record.clientSecret === HIDDEN_SECRET_PLACEHOLDER) {
+        throw new Error(`${source}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}"). ` +
+            "Run pulumi stack output with --show-secrets.");
+    }
+    return { ...(record as unknown as StackOutputs), ...managedSecrets(record, source) };
+}
+
+/** The stack's secrets from `secretRotation`; stacks of the single-secret layout manage one secret only. */
+function managedSecrets(record: Record<string, unknown>, source: string): Pick<StackOutputs, "managedSecretKeyIds" | "fallbackSecretKeyId"> {
+    const own = record.clientSecretKeyId as string;
+    if (record.secretRotation === undefined) {
+        return { managedSecretKeyIds: [own] };
+    }
+    let rotation;
+    try {
+        rotation = parseRotationRecord({ secretRotation: record.secretRotation });
+    } catch (err) {
+        throw new Error(`${source}: malformed stack output secretRotation (${(err as Error).message}). ` +
+            "Export it with this project's program (pulumi up).", { cause: err });
+    }
+    const slots = Object.values(rotation?.slots ?? {});
+    const fallback = rotation === undefined ? undefined : rotation.slots[otherSlot(rotation.nocobaseSlot)];
+    return {
+        managedSecretKeyIds: [...new Set([own, ...slots.map((slot) => slot.keyId)])],
+        ...(fallback === undefined ? {} : { fallbackSecretKeyId: fallback.keyId }),
+    };
+}
+
+/** The raw text of stack outputs and where it came from (a file name or "stdin"). */
+export interface StackOutputsText {
+    readonly source: string;
+    readonly json: string;
+}
+
+/** Outputs could not be read (no input, unreadable file); a usage mistake, not a service failure. */
+export class StackOutputsInputError extends Error {
+    constructor(message: string, options?: ErrorOptions) {
+        super(message, options);
+        this.name = "StackOutputsInputError";
+    }
+}
+
+/**
+ * Reads stack outputs from `file`, or from stdin when `file` is undefined. A terminal on stdin means
+ * nothing was piped in: refused with the pipe to use, rather than waiting for typed input.
+ */
+export async function readStackOutputsText(file: string | undefined, command: string): Promise<StackOutputsText> {
+    if (file === undefined) {
+        if (process.stdin.isTTY) {
+            throw new StackOutputsInputError(`no outputs given: pass a file, or pipe: pulumi stack output --json --show-secrets | ${command}`);
+        }
+        return { source: "stdin", json: await text(process.stdin) };
+    }
+    try {
+        return { source: file, json: await readFile(file, "utf8") };
+    } catch (err) {
+        throw new StackOutputsInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    }
+}
