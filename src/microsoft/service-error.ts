@@ -74,6 +74,11 @@ export function graphFix(status: number | undefined, code: string): string {
     return "read Microsoft's message above; correct the request or the directory object and retry";
 }
 
+/** Least Graph application permissions of the reads the doctor and the adoption preflight make (Graph's API reference). */
+export const READ_APPLICATIONS_PERMISSION = "Application.Read.All (or Application.ReadWrite.OwnedBy, which the CI deployer holds, for applications it owns)";
+export const READ_GRANTS_PERMISSION = "Directory.Read.All, the least that reads delegated permission grants " +
+    "(or DelegatedPermissionGrant.ReadWrite.All, which the CI deployer holds with --admin-consent)";
+
 /**
  * Runs a Graph call whose least permission is known, so that a 403 names it: "grant the permission the
  * operation needs" leaves the reader to find which one.

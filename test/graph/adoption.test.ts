@@ -208,6 +208,10 @@ describe("adoption preflight", () => {
         const broken = await runScript("adopt.ts", ["--stack", "broken", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(deployer));
         assert.equal(broken.code, 2);
         assert.match(broken.stderr, /stack "broken": Stack configuration has 1 problem[\s\S]*Fix: pulumi config set nocobase-entra-mail:nocobaseUrl/);
+        emulator.failNext(1, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "/oauth2PermissionGrants");
+        const denied = await adopt("--object-id", app.id);
+        assert.equal(denied.code, 2);
+        assert.match(denied.stderr, /read the tenant-wide consent[\s\S]*Fix: grant the identity this command signs in with the Microsoft Graph permission Directory\.Read\.All/);
         const usage = await runScript("adopt.ts", ["--object-id", "nope"], emulator.environmentFor(deployer));
         assert.equal(usage.code, 2);
         assert.match(usage.stderr, /--stack is required\.[\s\S]*Usage: npm run adopt/);

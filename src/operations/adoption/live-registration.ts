@@ -6,6 +6,7 @@
  */
 import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import type { GraphClient } from "../../microsoft/graph-client";
+import { needingPermission, READ_APPLICATIONS_PERMISSION, READ_GRANTS_PERMISSION } from "../../microsoft/service-error";
 import type { ApiPermission } from "../../registration/kept-settings";
 
 interface LiveOwner {
@@ -73,33 +74,33 @@ const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,api,identifierUr
 /** Reads the registration; undefined when Graph has no application with this object ID. */
 export async function readAdoptionSnapshot(graph: GraphClient, objectId: string): Promise<AdoptionSnapshot | undefined> {
     const path = `/applications/${encodeURIComponent(objectId)}`;
-    const app = await graph.get<GraphApplicationBody>(path, {
+    const app = await needingPermission(graph.get<GraphApplicationBody>(path, {
         operation: `read application ${objectId}`, query: { $select: APPLICATION_FIELDS }, accept: [404],
-    });
+    }), READ_APPLICATIONS_PERMISSION);
     if (app.status === 404 || app.body === undefined) {
         return undefined;
     }
     const body = app.body;
-    const owners = await graph.list<{ "@odata.type"?: string; id: string; displayName?: string | null }>(`${path}/owners`, {
+    const owners = await needingPermission(graph.list<{ "@odata.type"?: string; id: string; displayName?: string | null }>(`${path}/owners`, {
         operation: `read the owners of application ${objectId}`, query: { $select: "id,displayName" },
-    });
-    const servicePrincipals = await graph.list<{ id: string }>("/servicePrincipals", {
+    }), READ_APPLICATIONS_PERMISSION);
+    const servicePrincipals = await needingPermission(graph.list<{ id: string }>("/servicePrincipals", {
         operation: `find the service principal of application ${objectId}`,
         query: { $filter: `appId eq '${body.appId}'`, $select: "id" },
-    });
+    }), READ_APPLICATIONS_PERMISSION);
     const servicePrincipalId = servicePrincipals[0]?.id;
-    const graphServicePrincipals = await graph.list<{ id: string; oauth2PermissionScopes?: Array<{ id: string; value: string }>; appRoles?: Array<{ id: string; value: string }> }>(
+    const graphServicePrincipals = await needingPermission(graph.list<{ id: string; oauth2PermissionScopes?: Array<{ id: string; value: string }>; appRoles?: Array<{ id: string; value: string }> }>(
         "/servicePrincipals", {
             operation: "read Microsoft Graph's permission names",
             query: { $filter: `appId eq '${MICROSOFT_GRAPH_APP_ID}'`, $select: "id,oauth2PermissionScopes,appRoles" },
-        });
+        }), READ_APPLICATIONS_PERMISSION);
     const graphSp = graphServicePrincipals[0];
     let adminConsentGrant: AdoptionSnapshot["adminConsentGrant"];
     if (servicePrincipalId !== undefined && graphSp !== undefined) {
-        const grants = await graph.list<{ id: string; resourceId: string; scope: string | null }>("/oauth2PermissionGrants", {
+        const grants = await needingPermission(graph.list<{ id: string; resourceId: string; scope: string | null }>("/oauth2PermissionGrants", {
             operation: `read the tenant-wide consent of application ${objectId}`,
             query: { $filter: `clientId eq '${servicePrincipalId}' and consentType eq 'AllPrincipals'` },
-        });
+        }), READ_GRANTS_PERMISSION);
         const grant = grants.find((g) => g.resourceId === graphSp.id);
         adminConsentGrant = grant === undefined ? undefined
             : { id: grant.id, scopes: (grant.scope ?? "").split(" ").filter((s) => s !== "") };

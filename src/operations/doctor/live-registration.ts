@@ -5,7 +5,7 @@
  */
 import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import type { GraphClient } from "../../microsoft/graph-client";
-import { needingPermission } from "../../microsoft/service-error";
+import { needingPermission, READ_APPLICATIONS_PERMISSION, READ_GRANTS_PERMISSION } from "../../microsoft/service-error";
 import type { StackOutputs } from "../stack-outputs";
 
 interface LivePasswordCredential {
@@ -52,11 +52,6 @@ interface GraphApplication {
 }
 
 const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,api,web,requiredResourceAccess,passwordCredentials";
-
-/** Least Graph application permissions of the doctor's reads (Microsoft Graph's API reference). */
-const READ_APPLICATIONS_PERMISSION = "Application.Read.All (or Application.ReadWrite.OwnedBy, which the CI deployer holds, for applications it owns)";
-const READ_GRANTS_PERMISSION = "Directory.Read.All, the least that reads delegated permission grants " +
-    "(or DelegatedPermissionGrant.ReadWrite.All, which the CI deployer holds with --admin-consent)";
 
 /** Microsoft Graph's service principal id per tenant, looked up once per run. */
 export class GraphServicePrincipalCache {
