@@ -4,6 +4,7 @@
  * URIs, and permissions of other APIs (or further Microsoft Graph permissions). Pure parsing and merging.
  */
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID, isGuid } from "./graph-identifiers";
+import { isHttpsOrLoopback } from "./redirect-uris";
 
 /** One permission the registration requests: a delegated scope ("Scope") or an application role ("Role"). */
 export interface ApiPermission {
@@ -57,8 +58,6 @@ export function requiredResourceAccesses(kept: readonly ApiPermission[]): Resour
     return [...byResource].map(([resourceAppId, resourceAccesses]) => ({ resourceAppId, resourceAccesses }));
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1"]);
-
 /**
  * Why Microsoft would refuse a redirect URI on this platform, or undefined. Web and SPA URIs are https
  * (http only for localhost); public clients also take custom schemes (`msal<id>://auth`, `ms-appx-web://`).
@@ -79,8 +78,5 @@ export function redirectUriProblem(platform: RedirectPlatform, uri: string): str
     if (platform === "publicClient") {
         return undefined;
     }
-    if (url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
-        return undefined;
-    }
-    return "must use https (http only for localhost)";
+    return isHttpsOrLoopback(url) ? undefined : "must use https (http only for localhost)";
 }

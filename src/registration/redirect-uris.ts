@@ -47,7 +47,7 @@ export function parseNocobaseUrl(raw: string): Parsed<NocobaseBaseUrl> {
     if (url.hostname === "[::1]") {
         return { ok: false, problem: "uses the IPv6 loopback address [::1], which Microsoft does not support in redirect URIs; use localhost or 127.0.0.1" };
     }
-    if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname)) {
+    if (!isHttpsOrLoopback(url)) {
         return { ok: false, problem: "uses http for a host other than localhost; Microsoft requires https" };
     }
     if (url.username !== "" || url.password !== "") {
@@ -77,6 +77,11 @@ export function parseNocobaseUrl(raw: string): Parsed<NocobaseBaseUrl> {
         return { ok: false, problem: "ends in /apps/<name>; give the main application's URL and the sub-application in nocobaseSubApp" };
     }
     return { ok: true, value: { origin: url.origin, publicPath } };
+}
+
+/** Microsoft's scheme rule for web and SPA redirect URIs: https, or http for the loopback host only. */
+export function isHttpsOrLoopback(url: URL): boolean {
+    return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
 }
 
 /** Collapses repeated slashes and drops the trailing one, so "/a//b/" and "/a/b" give the same callback. */

@@ -4,6 +4,7 @@
  * person). The token is only decoded, not verified: Graph verifies it on every call; this only decides
  * what the preflight reports.
  */
+import { unverifiedJwtClaims } from "../../jwt-claims";
 
 /** Graph application permission that allows changing every application in the tenant. */
 const APPLICATION_READ_WRITE_ALL = "Application.ReadWrite.All";
@@ -33,17 +34,8 @@ interface AccessTokenClaims {
 
 /** The identity behind an access token, or undefined when the token carries no readable `oid`. */
 export function identityFromAccessToken(token: string): DeployerIdentity | undefined {
-    const payload = token.split(".")[1];
-    if (payload === undefined) {
-        return undefined;
-    }
-    let claims: AccessTokenClaims;
-    try {
-        claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as AccessTokenClaims;
-    } catch {
-        return undefined;
-    }
-    if (typeof claims.oid !== "string" || claims.oid === "") {
+    const claims = unverifiedJwtClaims(token) as AccessTokenClaims | undefined;
+    if (claims === undefined || typeof claims.oid !== "string" || claims.oid === "") {
         return undefined;
     }
     const person = claims.idtyp === "user" || typeof claims.scp === "string";

@@ -1,0 +1,18 @@
+/**
+ * The claims of a JWT (a NocoBase API key, a Microsoft access token), decoded but never verified: they
+ * explain a refusal or decide what a report says, the server verifies the token itself on every call.
+ */
+
+/** The payload's claims, or undefined when the token is not a three-part JWT with a JSON object payload. */
+export function unverifiedJwtClaims(token: string): Readonly<Record<string, unknown>> | undefined {
+    const parts = token.trim().split(".");
+    if (parts.length !== 3) {
+        return undefined;
+    }
+    try {
+        const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as unknown;
+        return typeof payload === "object" && payload !== null && !Array.isArray(payload) ? payload as Record<string, unknown> : undefined;
+    } catch {
+        return undefined;
+    }
+}
