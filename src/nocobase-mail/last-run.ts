@@ -5,7 +5,7 @@
  * through one StackReference to the running stack itself; a stack never deployed has no outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseRotationRecord, ROTATION_OUTPUT } from "../registration/rotation-record";
+import { parseRotationRecord } from "../registration/rotation-record";
 import type { RotationRecord } from "../registration/secret-rotation";
 
 interface LastRun {
@@ -17,16 +17,13 @@ interface LastRun {
     readonly outputNames: readonly string[];
 }
 
-/** Outputs the next run depends on. */
-const READ_OUTPUTS = [ROTATION_OUTPUT, "clientSecretKeyId", "clientSecretExpiresAt", "applicationObjectId"] as const;
-
 export async function readLastRun(resourceName: string, parent: pulumi.Resource): Promise<LastRun> {
     const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const reference = new pulumi.StackReference(resourceName, { name: self }, { parent });
-    const outputs: Record<string, unknown> = {};
-    for (const name of READ_OUTPUTS) {
-        outputs[name] = (await reference.getOutputDetails(name)).value;
-    }
+    const outputs = await new Promise<Readonly<Record<string, unknown>>>((resolve) => reference.outputs.apply((all) => {
+        resolve(all ?? {});
+        return all;
+    }));
     let rotation: RotationRecord | undefined;
     try {
         rotation = parseRotationRecord(outputs);
@@ -36,9 +33,9 @@ export async function readLastRun(resourceName: string, parent: pulumi.Resource)
             "--version <n> > good.json; pulumi stack import --file good.json) and run pulumi up again.");
     }
     const applicationObjectId = outputs.applicationObjectId;
-    const outputNames = await new Promise<string[]>((resolve) => reference.outputs.apply((all) => {
-        resolve(Object.keys(all ?? {}));
-        return all;
-    }));
-    return { rotation, applicationObjectId: typeof applicationObjectId === "string" ? applicationObjectId : undefined, outputNames };
+    return {
+        rotation,
+        applicationObjectId: typeof applicationObjectId === "string" ? applicationObjectId : undefined,
+        outputNames: Object.keys(outputs),
+    };
 }

@@ -8,7 +8,7 @@
 import { RotationRecord, SLOT_NAMES, SlotName, SlotRecord } from "./secret-rotation";
 
 /** Stack output holding the record. */
-export const ROTATION_OUTPUT = "secretRotation";
+const ROTATION_OUTPUT = "secretRotation";
 
 /** The record as it is exported: both slots always present, `null` for an empty one. */
 export interface RotationOutput {
