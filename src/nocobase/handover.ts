@@ -60,6 +60,16 @@ interface HandoverReport {
     readonly proof?: SecretProofResult;
 }
 
+/**
+ * Whether NocoBase holds the secret with this key ID: a secret entry, and beside it the plain record that
+ * names the key ID (NocoBase never shows a secret's plaintext to compare with).
+ */
+export function holdsSecret(variables: readonly NocobaseVariable[], clientSecretVariable: string, keyId: string): boolean {
+    const secret = variables.find((v) => v.name === clientSecretVariable);
+    const record = variables.find((v) => v.name === keyIdRecordName(clientSecretVariable));
+    return secret?.type === "secret" && record?.type === "default" && record.value === keyId;
+}
+
 export async function handOver(client: NocobaseClient, request: HandoverRequest, options: HandoverOptions): Promise<HandoverReport> {
     const recordName = keyIdRecordName(request.clientSecretVariable);
     const { variables, restartPending } = await client.listVariables([request.clientIdVariable, request.clientSecretVariable, recordName]);
@@ -67,7 +77,7 @@ export async function handOver(client: NocobaseClient, request: HandoverRequest,
     const idEntry = entry(request.clientIdVariable);
     const secretEntry = entry(request.clientSecretVariable);
     const recordEntry = entry(recordName);
-    const secretCurrent = secretEntry?.type === "secret" && recordEntry?.type === "default" && recordEntry.value === request.clientSecretKeyId;
+    const secretCurrent = holdsSecret(variables, request.clientSecretVariable, request.clientSecretKeyId);
     const idCurrent = idEntry?.type === "default" && idEntry.value === request.clientId;
 
     if (!secretCurrent || !idCurrent) {

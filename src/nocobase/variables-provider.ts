@@ -14,7 +14,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { NocobaseClient, type NocobaseRequestEvent } from "./client";
-import { handOver, type HandoverValues, keyIdRecordName } from "./handover";
+import { handOver, type HandoverValues, holdsSecret, keyIdRecordName } from "./handover";
 import type { SecretProofOptions } from "./secret-proof";
 
 export const API_TOKEN_CONFIG_KEY = "nocobase-entra-mail:nocobaseApiToken";
@@ -128,13 +128,10 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             }
             const recordName = keyIdRecordName(props.clientSecretVariable);
             const { variables, restartPending } = await this.client(props).listVariables([props.clientIdVariable, props.clientSecretVariable, recordName]);
-            const entry = (name: string) => variables.find((v) => v.name === name);
-            const clientIdEntry = entry(props.clientIdVariable);
-            const secretEntry = entry(props.clientSecretVariable);
-            const record = entry(recordName);
+            const clientIdEntry = variables.find((v) => v.name === props.clientIdVariable);
             // NocoBase never reveals a secret's plaintext: the record says which secret it holds. A missing,
             // retyped or other secret, or a pending restart, clears the key ID so the next `up` finishes it.
-            const secretCurrent = secretEntry?.type === "secret" && record?.value === props.clientSecretKeyId && !restartPending;
+            const secretCurrent = holdsSecret(variables, props.clientSecretVariable, props.clientSecretKeyId) && !restartPending;
             return {
                 id,
                 props: {

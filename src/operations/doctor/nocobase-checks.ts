@@ -6,7 +6,7 @@
  */
 import { apiKeyExpiry } from "../../nocobase/api-key";
 import { NocobaseClient, type NocobaseVariableList } from "../../nocobase/client";
-import { keyIdRecordName } from "../../nocobase/handover";
+import { holdsSecret, keyIdRecordName } from "../../nocobase/handover";
 import { API_TOKEN_ENV } from "../../nocobase/variables-provider";
 import type { StackOutputs } from "../stack-outputs";
 import type { Finding } from "./findings";
@@ -39,7 +39,6 @@ export function findingsFromNocobase(expected: StackOutputs, state: NocobaseVari
     const rerun = `npm run push-to-nocobase (or pulumi up --stack ${expected.environment})`;
     const secretName = expected.nocobaseClientSecretVariable;
     const secret = state.variables.find((v) => v.name === secretName);
-    const record = state.variables.find((v) => v.name === keyIdRecordName(secretName));
     if (secret === undefined || secret.type !== "secret") {
         findings.push({
             code: "nocobase-secret-missing", severity: "error",
@@ -48,7 +47,8 @@ export function findingsFromNocobase(expected: StackOutputs, state: NocobaseVari
                 : `NocoBase holds ${secretName} as a plain variable (type ${secret.type}), not as a secret.`,
             fix: `Run ${rerun}: it writes the secret as type secret.`,
         });
-    } else if (record?.value !== expected.clientSecretKeyId) {
+    } else if (!holdsSecret(state.variables, secretName, expected.clientSecretKeyId)) {
+        const record = state.variables.find((v) => v.name === keyIdRecordName(secretName));
         findings.push({
             code: "nocobase-key-id-stale", severity: "error",
             message: `NocoBase holds the client secret with key ID ${record?.value ?? "(not recorded)"} in ${secretName}, ` +
