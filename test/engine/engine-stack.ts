@@ -1,0 +1,165 @@
+/**
+ * A stack on the real Pulumi CLI, hermetic: its own PULUMI_HOME, a file backend and passphrase-encrypted
+ * secrets in a temporary folder, no update check, no plugin download, no registry. Each operation runs in
+ * a child process (stack-runner.ts); the CLI itself can be called directly for `stack output`, `stack
+ * export` and the like.
+ */
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { RunRequest, RunResult } from "./stack-runner";
+import type { EngineToolchain } from "./toolchain";
+
+const ROOT = path.resolve(__dirname, "../..");
+const RUNNER = path.join(__dirname, "stack-runner.ts");
+export const PROJECT = "nocobase-entra-mail";
+
+export interface RunOutcome extends RunResult {
+    /** Everything the engine printed. */
+    readonly output: string;
+    /** True when the test killed the CLI (SIGKILL) before the operation ended. */
+    readonly killed: boolean;
+}
+
+export interface RunOptions {
+    readonly expectNoChanges?: boolean;
+    readonly clearPendingCreates?: boolean;
+    /** SIGKILLs the `pulumi` process as soon as this returns true (checked every 50 ms). */
+    readonly killCliWhen?: () => boolean;
+}
+
+export type StackConfig = Record<string, { value: string; secret?: boolean }>;
+
+export class EngineStack {
+    readonly dir: string;
+    readonly workDir: string;
+    readonly stateDir: string;
+    private readonly passphrase = randomBytes(24).toString("base64url");
+
+    constructor(readonly toolchain: EngineToolchain, readonly stackName: string, readonly program: string,
+        private readonly extraEnv: Readonly<Record<string, string>> = {}) {
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `engine-${stackName}-`));
+        this.workDir = path.join(this.dir, "project");
+        this.stateDir = path.join(this.dir, "state");
+        for (const sub of [this.workDir, this.stateDir, path.join(this.dir, "home")]) {
+            fs.mkdirSync(sub, { recursive: true });
+        }
+        // The dynamic-provider plugin resolves @pulumi/pulumi from the project folder.
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.workDir, "node_modules"));
+    }
+
+    /** The environment of every CLI process: hermetic settings, the toolchain first on PATH. */
+    env(): Record<string, string> {
+        return {
+            ...this.extraEnv,
+            PATH: [this.toolchain.bin, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
+            HOME: process.env.HOME ?? os.homedir(),
+            PULUMI_HOME: path.join(this.dir, "home"),
+            PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+            PULUMI_CONFIG_PASSPHRASE: this.passphrase,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+        };
+    }
+
+    async run(op: RunRequest["op"], config: StackConfig, options: RunOptions = {}): Promise<RunOutcome> {
+        const request: RunRequest = {
+            op, stackName: this.stackName, projectName: PROJECT, workDir: this.workDir, toolchainRoot: this.toolchain.root,
+            program: this.program, config, envVars: this.env(), expectNoChanges: options.expectNoChanges,
+            clearPendingCreates: options.clearPendingCreates,
+        };
+        const child = spawn(process.execPath, ["--import", "tsx", RUNNER, JSON.stringify(request)], {
+            cwd: ROOT, env: { ...process.env, ...this.env() }, stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => { output += chunk.toString("utf8"); });
+        child.stderr.on("data", (chunk: Buffer) => { output += chunk.toString("utf8"); });
+        let killed = false;
+        const watcher = options.killCliWhen === undefined ? undefined : setInterval(() => {
+            if (!killed && options.killCliWhen?.()) {
+                const cli = childPids(child.pid ?? -1).find((pid) => commandOf(pid) === "pulumi");
+                if (cli !== undefined) {
+                    process.kill(cli, "SIGKILL");
+                    killed = true;
+                }
+            }
+        }, 50);
+        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        if (watcher !== undefined) {
+            clearInterval(watcher);
+        }
+        const line = output.split("\n").reverse().find((l) => l.startsWith("RESULT "));
+        if (line === undefined) {
+            throw new Error(`the stack runner exited (${code}) without a result:\n${output.slice(-3000)}`);
+        }
+        return { ...(JSON.parse(line.slice("RESULT ".length)) as RunResult), output, killed };
+    }
+
+    /** The CLI itself, on this stack. */
+    async cli(args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+        try {
+            const { stdout, stderr } = await promisify(execFile)(path.join(this.toolchain.bin, "pulumi"),
+                [...args, "--stack", this.stackName, "--non-interactive"],
+                { cwd: this.workDir, env: { ...process.env, ...this.env() }, maxBuffer: 64 * 1024 * 1024 });
+            return { stdout, stderr, code: 0 };
+        } catch (err) {
+            const failed = err as { stdout?: string; stderr?: string; code?: number };
+            return { stdout: failed.stdout ?? "", stderr: failed.stderr ?? "", code: typeof failed.code === "number" ? failed.code : 1 };
+        }
+    }
+
+    /** `pulumi stack output --json`: secrets as the CLI prints them without --show-secrets. */
+    async outputs(): Promise<Record<string, unknown>> {
+        const { stdout, stderr, code } = await this.cli(["stack", "output", "--json"]);
+        if (code !== 0) {
+            throw new Error(`pulumi stack output failed: ${stderr}`);
+        }
+        return JSON.parse(stdout) as Record<string, unknown>;
+    }
+
+    /** The stack's checkpoint (`pulumi stack export`), with secrets encrypted. */
+    async deployment(): Promise<{ resources?: { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[]; pending_operations?: unknown[] }> {
+        const { stdout, stderr, code } = await this.cli(["stack", "export"]);
+        if (code !== 0) {
+            throw new Error(`pulumi stack export failed: ${stderr}`);
+        }
+        return (JSON.parse(stdout) as { deployment: Awaited<ReturnType<EngineStack["deployment"]>> }).deployment;
+    }
+
+    remove(): void {
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+function childPids(parent: number): number[] {
+    const pids: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) {
+            continue;
+        }
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            // Field 4 (after the command in parentheses) is the parent's pid.
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            if (ppid === parent) {
+                pids.push(Number(entry));
+            }
+        } catch {
+            // The process ended while we looked.
+        }
+    }
+    return pids;
+}
+
+function commandOf(pid: number): string {
+    try {
+        return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    } catch {
+        return "";
+    }
+}
