@@ -3,6 +3,7 @@
  * body: a server that stalls half-way through its body ends in the same `NoResponseError` as one that
  * never answers, never in a raw `TimeoutError`.
  */
+import { SerializableError } from "../serializable-error";
 
 interface HttpAnswer {
     readonly status: number;
@@ -21,10 +22,9 @@ type NoResponse =
      */
     | { readonly kind: "network"; readonly code: string | undefined; readonly sent: boolean };
 
-export class NoResponseError extends Error {
+export class NoResponseError extends SerializableError {
     constructor(readonly failure: NoResponse, message: string) {
-        super(message);
-        this.name = "NoResponseError";
+        super(message, "NoResponseError");
     }
 }
 

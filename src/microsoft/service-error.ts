@@ -5,6 +5,7 @@
  * Microsoft sometimes echoes what it was sent.
  */
 import { redactForeignText } from "../redaction";
+import { SerializableError } from "../serializable-error";
 
 /** Longest quotation of Microsoft's own explanation. */
 const MAX_DETAIL_LENGTH = 400;
@@ -31,7 +32,7 @@ interface MicrosoftServiceErrorDetails {
     readonly aadsts?: number;
 }
 
-export class MicrosoftServiceError extends Error {
+export class MicrosoftServiceError extends SerializableError {
     readonly details: MicrosoftServiceErrorDetails;
 
     constructor(raw: MicrosoftServiceErrorDetails) {
@@ -40,8 +41,7 @@ export class MicrosoftServiceError extends Error {
         const status = details.status !== undefined ? `HTTP ${details.status}` : details.answered ? "refused" : "no response";
         const request = details.requestId ? ` [request-id ${details.requestId}]` : "";
         super(`${details.service}: ${details.operation} failed (${status}, ${details.code}): ${details.detail}${request}. ` +
-            `Fix: ${details.fix}`);
-        this.name = "MicrosoftServiceError";
+            `Fix: ${details.fix}`, "MicrosoftServiceError");
         this.details = details;
     }
 }

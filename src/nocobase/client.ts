@@ -14,6 +14,7 @@ import { apiKeyExpiry } from "./api-key";
 import { NoResponseError, timedExchange } from "../http/timed-exchange";
 import { decideRetry, parseRetryAfterMs, type AttemptFailure, type RetryPolicy } from "../http/retry-policy";
 import { redactForeignText } from "../redaction";
+import { SerializableError } from "../serializable-error";
 
 export type VariableType = "default" | "secret";
 
@@ -63,7 +64,7 @@ interface NocobaseClientOptions {
 }
 
 /** A failed NocoBase call; `message` is safe to print. */
-export class NocobaseError extends Error {
+export class NocobaseError extends SerializableError {
     constructor(
         message: string,
         readonly operation: string,
@@ -72,8 +73,7 @@ export class NocobaseError extends Error {
         /** NocoBase's error code (e.g. INVALID_TOKEN) or the network error code. */
         readonly code: string | undefined,
     ) {
-        super(message);
-        this.name = "NocobaseError";
+        super(message, "NocobaseError");
     }
 }
 

@@ -12,6 +12,7 @@
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../microsoft/endpoints";
 import { MicrosoftServiceError } from "../microsoft/service-error";
 import { probeClientSecret } from "../microsoft/token-probe";
+import { SerializableError } from "../serializable-error";
 
 interface SecretProofRequest {
     readonly tenantId: string;
@@ -47,10 +48,9 @@ const DEFAULT_UNPROVABLE_SETTLE_MS = 60_000;
 const REPLICATION_REFUSALS: readonly number[] = [7000215, 700016, 7000229];
 
 /** Microsoft did not accept the secret; NocoBase was not changed. `message` names no secret. */
-class SecretNotAcceptedError extends Error {
+class SecretNotAcceptedError extends SerializableError {
     constructor(message: string) {
-        super(message);
-        this.name = "SecretNotAcceptedError";
+        super(message, "SecretNotAcceptedError");
     }
 }
 

@@ -5,8 +5,9 @@
  * azuread.ApplicationPassword, and the exported record waits for the hand-over exactly as in
  * src/nocobase-mail/nocobase-mail.ts.
  *
- * Config (namespace "engine"): slot, keyId, windowStart, expiresAt; with handover=true also apiUrl,
- * clientId, clientSecret (secret), tenantId, clientIdVariable, clientSecretVariable.
+ * Config (namespace "engine"): slot, keyId, windowStart, expiresAt, clientSecret (secret); with
+ * handover=true also apiUrl, clientId, tenantId, clientIdVariable, clientSecretVariable; stackOutputs, a
+ * JSON object of the other outputs the operations commands read (for the push-later path).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { readLastRun } from "../../../src/nocobase-mail/last-run";
@@ -15,6 +16,10 @@ import { NocobaseMailVariables } from "../../../src/nocobase/variables";
 class HandoverProbe extends pulumi.ComponentResource {
     constructor(name: string) {
         super("engine-test:index:HandoverProbe", name, {}, {});
+    }
+
+    done(): void {
+        this.registerOutputs({});
     }
 }
 
@@ -45,8 +50,11 @@ export default async function program(): Promise<Record<string, unknown>> {
         }, { parent: probe });
         secretRotation = pulumi.all([record, variables.clientSecretKeyId]).apply(([r]) => r);
     }
-    probe.registerOutputs({});
+    probe.done();
     return {
+        ...JSON.parse(config.get("stackOutputs") ?? "{}") as Record<string, unknown>,
+        clientSecret: config.requireSecret("clientSecret"),
+        clientSecretKeyId: keyId,
         secretRotation,
         lastRunNocobaseKeyId: lastRun.rotation?.slots[lastRun.rotation.nocobaseSlot]?.keyId ?? "none",
         lastRunOutputNames: [...lastRun.outputNames].sort(),
