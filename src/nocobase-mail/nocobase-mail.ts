@@ -178,7 +178,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
                 "client secret NocoBase holds and rotates without a fallback secret. Fix: export the component's " +
                 "secretRotation and applicationObjectId as stack outputs of those names.", this);
         }
-        const adoptionChange = adoptionChangeProblem(lastRun.applicationObjectId, settings.adoptApplicationObjectId);
+        const adoptionChange = adoptionChangeProblem(settings.stack, lastRun.applicationObjectId, settings.adoptApplicationObjectId);
         if (adoptionChange !== undefined) {
             throw new pulumi.RunError(adoptionChange);
         }

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE } from "../../configuration/settings";
+import { CONFIG_NAMESPACE, configChangeCommand } from "../../configuration/settings";
 
 export const STACKS_DIR = path.resolve(__dirname, "..", "..", "..", "stacks");
 
@@ -29,7 +29,7 @@ export function readStackFile(stack: string, dir = STACKS_DIR): StackFileConfig 
     if (file === undefined) {
         const known = listStacks(dir);
         throw new Error(`No stack file for "${stack}" in ${dir}. Known stacks: ${known.join(", ") || "none"}. ` +
-            `Create one with: pulumi stack init ${stack} && pulumi config set ${CONFIG_NAMESPACE}:nocobaseUrl <url>`);
+            `Create one with: pulumi stack init ${stack} && ${configChangeCommand(stack, { key: "nocobaseUrl", value: "<url>" })}`);
     }
     const document = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = {};
