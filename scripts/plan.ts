@@ -104,8 +104,10 @@ async function main(): Promise<number> {
     }
     try {
         const previous = args.outputs === undefined ? undefined : parseRotationRecord(previousOutputs);
-        const run = await runProgram({ stack: args.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now: args.now, previousOutputs });
-        console.log(renderPlan(args.stack, args.now, run, previous));
+        const run = await runProgram({
+            stack: args.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now: args.now, previousOutputs, tenantId: stackFile.tenantId,
+        });
+        console.log(renderPlan(args.stack, args.now, run, { previous, tenantPinned: stackFile.tenantId !== undefined }));
         return EXIT_OK;
     } catch (err) {
         if (err instanceof ProgramFailure && pulumi.RunError.isInstance(err.error)) {
