@@ -7,7 +7,7 @@
  * Usage: node --import tsx stack-runner.ts '<RunRequest JSON>'
  * Prints the engine's output as it comes, then one line `RESULT <json>`.
  */
-import { LocalWorkspace, PulumiCommand, type ConfigMap, type OpType } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type OpType } from "@pulumi/pulumi/automation";
 
 export interface RunRequest {
     readonly op: "up" | "preview" | "refresh" | "destroy";
@@ -47,7 +47,7 @@ async function run(request: RunRequest): Promise<RunResult> {
         envVars: { ...request.envVars },
         projectSettings: { name: request.projectName, runtime: "nodejs" },
     });
-    await stack.setAllConfig(request.config as ConfigMap);
+    await stack.setAllConfig(request.config);
     const onOutput = (out: string) => process.stdout.write(out);
     try {
         switch (request.op) {

@@ -28,7 +28,7 @@ export function engineToolchain(): Promise<EngineToolchain> {
         try {
             ({ stdout } = await promisify(execFile)("bash", [SETUP], { maxBuffer: 16 * 1024 * 1024, timeout: 60 * 60_000 }));
         } catch (err) {
-            throw new Error(`The engine toolchain is not built (bash test/engine/setup.sh failed): ${(err as Error).message}`);
+            throw new Error(`The engine toolchain is not built (bash test/engine/setup.sh failed): ${(err as Error).message}`, { cause: err });
         }
         const root = stdout.trim().split("\n").at(-1) ?? "";
         const bin = path.join(root, "bin");

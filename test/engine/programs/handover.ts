@@ -16,6 +16,11 @@ class HandoverProbe extends pulumi.ComponentResource {
     constructor(name: string) {
         super("engine-test:index:HandoverProbe", name, {}, {});
     }
+
+    /** Marks the probe complete; registerOutputs is protected. */
+    complete(): void {
+        this.registerOutputs({});
+    }
 }
 
 export default async function program(): Promise<Record<string, unknown>> {
@@ -45,7 +50,7 @@ export default async function program(): Promise<Record<string, unknown>> {
         }, { parent: probe });
         secretRotation = pulumi.all([record, variables.clientSecretKeyId]).apply(([r]) => r);
     }
-    probe.registerOutputs({});
+    probe.complete();
     return {
         secretRotation,
         lastRunNocobaseKeyId: lastRun.rotation?.slots[lastRun.rotation.nocobaseSlot]?.keyId ?? "none",
