@@ -18,7 +18,8 @@ without credentials or network, and prints what it would declare, or the configu
   --stack <name>       the stack (environment) to plan
   --at <instant>       plan as of this instant, e.g. 2027-03-01T00:00:00Z (default: now)
   --outputs <file>     start from the stack's last outputs (pulumi stack output --json > file), e.g. to
-                       see which secret slot the next rotation replaces (default: a new stack)
+                       see which secret slot the next rotation replaces (default: a new stack); outputs
+                       of another stack (their environment output names it) are refused
   --stacks-dir <dir>   where the stack files are (default: stacks)
   -h, --help           this help
 
@@ -67,6 +68,20 @@ function outputsObject(json: string, file: string): Record<string, unknown> {
         "pulumi stack output --json --stack <name> > <file>");
 }
 
+/**
+ * Refuses outputs that name another stack in their `environment` output: planned from them, the rotation
+ * would start from another customer's record. Outputs without that name (a program that does not export
+ * it) are taken as they are.
+ */
+function refuseOtherStack(outputs: Readonly<Record<string, unknown>>, stack: string, file: string): void {
+    const named = outputs.environment;
+    if (typeof named === "string" && named !== stack) {
+        throw new UsageError(`--outputs ${quoteForeign(file)} holds the outputs of stack ${quoteForeign(named)} (its environment ` +
+            `output), not of "${stack}"; planning from them would start from another stack's rotation. ` +
+            `Fix: pulumi stack output --json --stack ${stack} > ${quoteForeign(file)}, then plan again.`);
+    }
+}
+
 async function main(): Promise<number> {
     let args: PlanArguments;
     let stackFile;
@@ -81,6 +96,7 @@ async function main(): Promise<number> {
         stackFile = readStackFile(args.stack, args.stacksDir);
         if (args.outputs !== undefined) {
             previousOutputs = outputsObject((await readStackOutputsText(args.outputs, "npm run plan")).json, args.outputs);
+            refuseOtherStack(previousOutputs, args.stack, args.outputs);
         }
     } catch (err) {
         console.error(`plan: ${(err as Error).message}\n\n${USAGE}`);
@@ -88,8 +104,10 @@ async function main(): Promise<number> {
     }
     try {
         const previous = args.outputs === undefined ? undefined : parseRotationRecord(previousOutputs);
-        const run = await runProgram({ stack: args.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now: args.now, previousOutputs });
-        console.log(renderPlan(args.stack, args.now, run, previous));
+        const run = await runProgram({
+            stack: args.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now: args.now, previousOutputs, tenantId: stackFile.tenantId,
+        });
+        console.log(renderPlan(args.stack, args.now, run, { previous, tenantPinned: stackFile.tenantId !== undefined }));
         return EXIT_OK;
     } catch (err) {
         if (err instanceof ProgramFailure && pulumi.RunError.isInstance(err.error)) {

@@ -1,7 +1,7 @@
 /**
  * The stack's configuration, validated. `validateSettings` is pure: raw strings in (as stack config holds
  * them), typed settings or a list of problems out. Every problem names the key, shows the bad value and
- * gives the fix as a `pulumi config set` command.
+ * gives the fix as a `pulumi config set --stack <stack>` command.
  */
 import {
     apiUrlProblem, DEFAULT_CLIENT_ID_VARIABLE, DEFAULT_CLIENT_SECRET_VARIABLE, normaliseApiUrl, variableNameProblem,
@@ -56,7 +56,7 @@ const TYPED_KEYS: readonly ConfigKey[] = ["signInAudience", "secretRotationDays"
 
 /** Stack configuration as Pulumi hands it over: strings (arrays as JSON), undefined when unset. */
 export type RawSettings = { readonly [K in ConfigKey]?: string } & {
-    /** Stack name, for the default display name. */
+    /** Stack name, for the default display name and the `--stack` of every printed fix. */
     readonly stack: string;
     /** Whether a NocoBase API key is given (`nocobaseApiToken`, or NOCOBASE_API_TOKEN); its value never reaches validation. */
     readonly nocobaseApiTokenSet: boolean;
@@ -112,9 +112,17 @@ type Validated = { readonly ok: true; readonly settings: Settings } | { readonly
 /** The secret key of the namespace; set only with `pulumi config set --secret`. */
 export const API_TOKEN_KEY = "nocobaseApiToken";
 
-/** `pulumi config set` for a key, as users type it. */
-function configSet(key: ConfigKey | typeof API_TOKEN_KEY, example: string, flags = ""): string {
-    return `pulumi config set ${flags}${CONFIG_NAMESPACE}:${key} ${example}`;
+/**
+ * `--stack <name>` for a printed command: on a machine with several stacks, a command without it edits
+ * whichever stack is selected.
+ */
+function stackOption(stack: string): string {
+    return `--stack ${shellWord(stack)}`;
+}
+
+/** `pulumi config set` for a key of the stack, as users type it. */
+function configSet(stack: string, key: ConfigKey | typeof API_TOKEN_KEY, example: string): string {
+    return `pulumi config set ${stackOption(stack)} ${CONFIG_NAMESPACE}:${key} ${example}`;
 }
 
 /** A change of stack configuration a fix proposes, as `pulumi config set` / `rm` makes it. */
@@ -132,15 +140,15 @@ function shellWord(value: string): string {
     return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
-/** The command that makes a change. Values in angle brackets are for the user to fill in. */
-function configCommand(change: ConfigChange): string {
+/** The command that makes a change to the stack. Values in angle brackets are for the user to fill in. */
+export function configChangeCommand(stack: string, change: ConfigChange): string {
     const name = `${CONFIG_NAMESPACE}:${change.key}`;
     const target = change.index === undefined ? name : `--path '${name}[${change.index}]'`;
     if (change.value === undefined) {
-        return `pulumi config rm ${target}`;
+        return `pulumi config rm ${stackOption(stack)} ${target}`;
     }
     const value = /^<.*>$/.test(change.value) ? change.value : shellWord(change.value);
-    return `pulumi config set ${change.secret === true ? "--secret " : ""}${target} ${value}`;
+    return `pulumi config set ${stackOption(stack)} ${change.secret === true ? "--secret " : ""}${target} ${value}`;
 }
 
 /** Applies changes to raw settings, as the commands would; for checking that a fix is accepted. */
@@ -233,7 +241,7 @@ function fixes(raw: RawSettings, key: string, changes: readonly ConfigChange[], 
 /** Picks the first blame and fix option that validation accepts; the first of each when none is. */
 function resolve(raw: RawSettings, pending: Pending, all: readonly Pending[]): ConfigProblem {
     const render = (blame: Blame, option: readonly ConfigChange[]): ConfigProblem =>
-        ({ key: blame.key, problem: blame.problem, fix: option.map(configCommand).join(" && ") });
+        ({ key: blame.key, problem: blame.problem, fix: option.map((change) => configChangeCommand(raw.stack, change)).join(" && ") });
     for (const blame of pending) {
         if (typeof blame.fix === "string") {
             return { key: blame.key, problem: blame.problem, fix: blame.fix };
@@ -441,7 +449,7 @@ function evaluate(raw: RawSettings): Evaluated {
     const adoptText = text("adoptApplicationObjectId");
     if (adoptText !== undefined && !isGuid(adoptText)) {
         fail("adoptApplicationObjectId", `is ${show(adoptText)}, not an application object ID (a GUID)`,
-            configSet("adoptApplicationObjectId", "<Object ID from the app registration's Overview page>"));
+            configSet(raw.stack, "adoptApplicationObjectId", "<Object ID from the app registration's Overview page>"));
     }
 
     // What an adopted registration keeps besides what NocoBase mail needs.
@@ -450,7 +458,7 @@ function evaluate(raw: RawSettings): Evaluated {
         uris.forEach((uri, i) => {
             const problem = redirectUriProblem(platform, uri);
             if (problem !== undefined) {
-                fail(key, `entry ${i} is ${show(uri)}, which ${problem}`, `pulumi config set --path '${CONFIG_NAMESPACE}:${key}[${i}]' https://app.example.com/callback`);
+                fail(key, `entry ${i} is ${show(uri)}, which ${problem}`, `pulumi config set ${stackOption(raw.stack)} --path '${CONFIG_NAMESPACE}:${key}[${i}]' https://app.example.com/callback`);
             }
         });
         return [...new Set(uris)];
@@ -468,7 +476,7 @@ function evaluate(raw: RawSettings): Evaluated {
         const parsed = parseApiPermission(entry);
         if (typeof parsed === "string") {
             fail("additionalPermissions", `entry ${i} ${show(entry)} ${parsed}`,
-                `pulumi config set --path '${CONFIG_NAMESPACE}:additionalPermissions[${i}]' 00000003-0000-0000-c000-000000000000/Scope/<permission ID>`);
+                `pulumi config set ${stackOption(raw.stack)} --path '${CONFIG_NAMESPACE}:additionalPermissions[${i}]' 00000003-0000-0000-c000-000000000000/Scope/<permission ID>`);
         } else {
             additionalPermissions.push(parsed);
         }
@@ -476,11 +484,11 @@ function evaluate(raw: RawSettings): Evaluated {
     const grantIdText = text("adoptAdminConsentGrantId");
     if (grantIdText !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(grantIdText)) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)}, not an oauth2PermissionGrant ID`,
-            configSet("adoptAdminConsentGrantId", "<id from npm run adopt>"));
+            configSet(raw.stack, "adoptAdminConsentGrantId", "<id from npm run adopt>"));
     }
     if (grantIdText !== undefined && grantAdminConsent === false) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)} but grantAdminConsent is false, so no grant is managed to import it into`,
-            `pulumi config rm ${CONFIG_NAMESPACE}:adoptAdminConsentGrantId (or ${configSet("grantAdminConsent", "true")})`);
+            `pulumi config rm ${stackOption(raw.stack)} ${CONFIG_NAMESPACE}:adoptAdminConsentGrantId (or ${configSet(raw.stack, "grantAdminConsent", "true")})`);
     }
 
     // Hand-over to NocoBase.

@@ -18,6 +18,45 @@ import { readLastRun } from "./last-run";
 const NOCOBASE_MAIL_TYPE = "nocobase-entra-mail:index:NocobaseMail";
 
 /**
+ * The NocobaseMail components declared in each deployment, by its resource monitor: the monitor's address
+ * when it has one (a plugin host makes a new client for each construct call of the same deployment), or the
+ * monitor itself (Pulumi's mocks, one per evaluation).
+ */
+const componentsByDeployment = new Map<unknown, string[]>();
+
+function deploymentKey(): unknown {
+    const monitor = pulumi.runtime.getMonitor() as { getChannel?: () => { getTarget(): string } } | undefined;
+    return typeof monitor?.getChannel === "function" ? monitor.getChannel().getTarget() : monitor;
+}
+
+/** Notes a component of this deployment; returns every component noted so far, this one included. */
+function noteComponent(name: string): readonly string[] {
+    const key = deploymentKey();
+    const names = componentsByDeployment.get(key) ?? [];
+    names.push(name);
+    componentsByDeployment.set(key, names);
+    return names;
+}
+
+/**
+ * A stack holds one NocobaseMail: the component reads its rotation record and managed application back from
+ * the stack outputs `secretRotation` and `applicationObjectId`, which hold one value per stack, so a second
+ * component's rotation would follow the first one's record (replacing the secret its NocoBase holds).
+ */
+function secondComponentProblem(name: string, components: readonly string[]): string | undefined {
+    const others = components.filter((other) => other !== name);
+    if (others.length === 0) {
+        return undefined;
+    }
+    return `NocobaseMail "${name}" is not the only one in this stack (also ${others.map((o) => `"${o}"`).join(", ")}). A stack holds one: ` +
+        "each reads back which client secret its NocoBase holds from the stack outputs secretRotation and applicationObjectId, " +
+        "which hold one value per stack, so one NocoBase's rotation would follow another's record and replace the secret " +
+        "that NocoBase holds; the doctor and push-to-nocobase read one set of outputs per stack, too. Nothing was created or changed.\n" +
+        "    Fix: declare one NocobaseMail per stack; for another NocoBase (another customer or tenant), use another stack: " +
+        "pulumi stack init <name>.";
+}
+
+/**
  * Plain values, not outputs: they decide which resources exist and what they are called, and are
  * checked before any resource is declared.
  */
@@ -32,7 +71,7 @@ export interface NocobaseMailArgs {
     readonly displayName?: string;
     /** Who may sign in: AzureADMyOrg, AzureADMultipleOrgs, AzureADandPersonalMicrosoftAccount (default) or PersonalMicrosoftAccount. */
     readonly signInAudience?: string;
-    /** A new client secret is made by the first update after this many days; default 90. */
+    /** A new client secret is made by the first update after this many days; default 60. */
     readonly secretRotationDays?: number;
     /** Days each client secret stays valid, above secretRotationDays and at most 730; default 180. */
     readonly secretLifetimeDays?: number;
@@ -111,11 +150,14 @@ export class NocobaseMail extends pulumi.ComponentResource {
     constructor(name: string, args: NocobaseMailArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = validatedSettings(args, pulumi.getStack());
         super(NOCOBASE_MAIL_TYPE, name, {}, opts);
+        // Noted now, while the program declares its components; judged once the last run's outputs are read,
+        // which is before any child is declared, so a second component is refused before anything exists.
+        const components = noteComponent(name);
 
         // The secret slots depend on what the stack's last run recorded, read back asynchronously; every
         // output below waits for the children declared once that record is known.
         // The clock is read now, while the program runs, not when the record arrives.
-        const built = this.declareChildren(name, settings, currentInstant());
+        const built = this.declareChildren(name, settings, currentInstant(), components);
         const from = <T>(pick: (children: DeclaredChildren) => pulumi.Input<T>): pulumi.Output<T> =>
             pulumi.output(built.then(pick)) as pulumi.Output<T>;
 
@@ -166,11 +208,15 @@ export class NocobaseMail extends pulumi.ComponentResource {
         });
     }
 
-    private async declareChildren(name: string, settings: Settings, now: Date): Promise<DeclaredChildren> {
+    private async declareChildren(name: string, settings: Settings, now: Date, components: readonly string[]): Promise<DeclaredChildren> {
         // Stacks made before this component existed hold the registration and the hand-over at the stack's
         // root, under these names: the aliases keep them (and the registration's children) in place.
         const formerlyAtRoot = [{ parent: pulumi.rootStackResource }];
         const lastRun = await readLastRun(`${name}-last-outputs`, this);
+        const secondComponent = secondComponentProblem(name, components);
+        if (secondComponent !== undefined) {
+            throw new pulumi.RunError(secondComponent);
+        }
         if (lastRun.rotation === undefined && lastRun.outputNames.length > 0) {
             // A program that adds this component but does not export its record: every run looks like the
             // first, so each rotation replaces NocoBase's only secret instead of keeping a fallback.
@@ -178,7 +224,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
                 "client secret NocoBase holds and rotates without a fallback secret. Fix: export the component's " +
                 "secretRotation and applicationObjectId as stack outputs of those names.", this);
         }
-        const adoptionChange = adoptionChangeProblem(lastRun.applicationObjectId, settings.adoptApplicationObjectId);
+        const adoptionChange = adoptionChangeProblem(settings.stack, lastRun.applicationObjectId, settings.adoptApplicationObjectId);
         if (adoptionChange !== undefined) {
             throw new pulumi.RunError(adoptionChange);
         }

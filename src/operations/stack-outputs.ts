@@ -41,6 +41,8 @@ export interface StackOutputs {
     readonly managedSecretKeyIds?: readonly string[];
     /** Key ID of the fallback slot, which the next rotation replaces delete-before-replace; absent while it is empty. */
     readonly fallbackSecretKeyId?: string;
+    /** Start of the rotation window NocoBase's secret was made for (RFC 3339); absent for a secret of the single-secret layout. */
+    readonly nocobaseSecretWindowStart?: string;
 }
 
 const STRING_FIELDS = [
@@ -123,7 +125,8 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
 }
 
 /** The stack's secrets from `secretRotation`; stacks of the single-secret layout manage one secret only. */
-function managedSecrets(record: Record<string, unknown>, source: string): Pick<StackOutputs, "managedSecretKeyIds" | "fallbackSecretKeyId"> {
+function managedSecrets(record: Record<string, unknown>, source: string):
+    Pick<StackOutputs, "managedSecretKeyIds" | "fallbackSecretKeyId" | "nocobaseSecretWindowStart"> {
     const own = record.clientSecretKeyId as string;
     if (record.secretRotation === undefined) {
         return { managedSecretKeyIds: [own] };
@@ -137,9 +140,11 @@ function managedSecrets(record: Record<string, unknown>, source: string): Pick<S
     }
     const slots = Object.values(rotation?.slots ?? {});
     const fallback = rotation === undefined ? undefined : rotation.slots[otherSlot(rotation.nocobaseSlot)];
+    const held = rotation === undefined ? undefined : rotation.slots[rotation.nocobaseSlot];
     return {
         managedSecretKeyIds: [...new Set([own, ...slots.map((slot) => slot.keyId)])],
         ...(fallback === undefined ? {} : { fallbackSecretKeyId: fallback.keyId }),
+        ...(held?.kind === "window" ? { nocobaseSecretWindowStart: held.windowStart } : {}),
     };
 }
 

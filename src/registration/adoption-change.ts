@@ -4,19 +4,19 @@
  * that ID, but not name another application. Pulumi would otherwise drop the managed application from
  * the stack (or delete it, if it was not adopted) and import the other one.
  */
-import { CONFIG_NAMESPACE } from "../configuration/settings";
+import { CONFIG_NAMESPACE, configChangeCommand } from "../configuration/settings";
 
-/** The refusal, or undefined when the configured adoption agrees with what the stack manages. */
-export function adoptionChangeProblem(managedObjectId: string | undefined, configuredObjectId: string | undefined): string | undefined {
+/** The refusal, or undefined when the configured adoption agrees with what the stack manages; fixes name `stack`. */
+export function adoptionChangeProblem(stack: string, managedObjectId: string | undefined, configuredObjectId: string | undefined): string | undefined {
     if (managedObjectId === undefined || managedObjectId === "" || configuredObjectId === undefined
         || managedObjectId.toLowerCase() === configuredObjectId.toLowerCase()) {
         return undefined;
     }
-    const key = `${CONFIG_NAMESPACE}:adoptApplicationObjectId`;
-    return `${key} is "${configuredObjectId}", but this stack already manages application ${managedObjectId} ` +
+    const key = "adoptApplicationObjectId";
+    return `${CONFIG_NAMESPACE}:${key} is "${configuredObjectId}", but this stack already manages application ${managedObjectId} ` +
         "(its last applicationObjectId output); importing another application would take that one out of the stack. " +
         "Nothing was created or changed.\n" +
-        `    Fix: pulumi config rm ${key} (the stack keeps managing ${managedObjectId}), or ` +
-        `pulumi config set ${key} ${managedObjectId}. To manage the other registration, use a new stack: ` +
+        `    Fix: ${configChangeCommand(stack, { key })} (the stack keeps managing ${managedObjectId}), or ` +
+        `${configChangeCommand(stack, { key, value: managedObjectId })}. To manage the other registration, use a new stack: ` +
         "pulumi stack init <name> and npm run adopt -- --stack <name> --object-id " + configuredObjectId;
 }

@@ -95,7 +95,7 @@ export class MailAppRegistration extends pulumi.ComponentResource {
         const adopted = args.adoptApplicationObjectId !== undefined;
         // Resolves before the application is registered, so a refused adoption change registers nothing.
         const adoptionUnchanged = pulumi.output(args.managedApplicationObjectId).apply((managed): pulumi.Resource[] => {
-            const problem = adoptionChangeProblem(managed, args.adoptApplicationObjectId);
+            const problem = adoptionChangeProblem(pulumi.getStack(), managed, args.adoptApplicationObjectId);
             if (problem !== undefined) {
                 throw new pulumi.RunError(problem);
             }

@@ -117,7 +117,7 @@ describe("adoption preflight", () => {
         line(out, "FAILS", `grant ${grantId}`);
         line(out, "FAILS", `${deployer.servicePrincipalId} (application) is not an owner`);
         assert.match(out, /Fix: an owner or administrator adds it: az ad app owner add --id \S+ --owner-object-id /);
-        assert.match(out, /Fix: npm run adopt -- --stack portal --object-id \S+ --write imports it, or: pulumi config set nocobase-entra-mail:adoptAdminConsentGrantId /);
+        assert.match(out, /Fix: npm run adopt -- --stack portal --object-id \S+ --write imports it, or: pulumi config set --stack portal nocobase-entra-mail:adoptAdminConsentGrantId /);
         assert.match(out, /7 would be removed, 3 would make pulumi up fail \(exit 1\)\./);
         assert.equal(emulator.graphWrites().length, writesBefore, "the preflight writes nothing to Entra");
     });
@@ -207,7 +207,7 @@ describe("adoption preflight", () => {
         await writeFile(join(dir, "Pulumi.broken.yaml"), "config:\n  nocobase-entra-mail:nocobaseUrl: http://crm.contoso.example\n");
         const broken = await runScript("adopt.ts", ["--stack", "broken", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(deployer));
         assert.equal(broken.code, 2);
-        assert.match(broken.stderr, /stack "broken": Stack configuration has 1 problem[\s\S]*Fix: pulumi config set nocobase-entra-mail:nocobaseUrl/);
+        assert.match(broken.stderr, /stack "broken": Stack configuration has 1 problem[\s\S]*Fix: pulumi config set --stack broken nocobase-entra-mail:nocobaseUrl/);
         emulator.failNext(1, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "/oauth2PermissionGrants");
         const denied = await adopt("--object-id", app.id);
         assert.equal(denied.code, 2);

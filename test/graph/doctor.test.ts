@@ -174,6 +174,44 @@ describe("doctor", () => {
         }), ["rotation-blocked", "unmanaged-secrets"]);
     });
 
+    it("reports a rotation that was due and did not happen, from the outputs alone, as an error once past the slack", async () => {
+        const day = 86400_000;
+        const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+        /** Outputs of a run in a window that began `60 + lateDays` days ago (defaults: period 60, lifetime 180, slack 60). */
+        const lastRunBefore = (lateDays: number) => (env: SeededStackOutputs) => {
+            const windowStart = Date.now() - (60 + lateDays) * day;
+            const expiresAt = rfc3339(windowStart + 180 * day);
+            app(env).passwordCredentials[0].endDateTime = new Date(windowStart + 180 * day).toISOString();
+            Object.assign(env, {
+                nextRotationAt: rfc3339(windowStart + 60 * day),
+                clientSecretExpiresAt: expiresAt,
+                secretRotation: { nocobaseSlot: "a", slots: { a: { kind: "window", windowStart: rfc3339(windowStart), generation: 1, expiresAt, keyId: env.clientSecretKeyId }, b: null } },
+            });
+        };
+        const reportAfter = async (change: (env: SeededStackOutputs) => void) => {
+            const env = emulator.directory.seedEnvironment({ environment: `late-${Math.random().toString(36).slice(2, 8)}` });
+            change(env);
+            emulator.resetStats();
+            const [report] = await check([env], { probeSecret: false });
+            return { report, graphCalls: emulator.log.filter((l) => l.kind === "graph").length };
+        };
+        const onTime = await reportAfter(lastRunBefore(-5));
+        assert.deepEqual(onTime.report.findings, [], "not due yet");
+        assert.deepEqual((await reportAfter(lastRunBefore(0.5))).report.findings, [], "within a day of nextRotationAt: the daily run may still come");
+
+        const late = await reportAfter(lastRunBefore(10));
+        assert.deepEqual(late.report.findings.map((f) => [f.code, f.severity]), [["rotation-missed", "warning"]]);
+        const [missed] = late.report.findings;
+        assert.match(missed.message, /^The stack's rotation was due at \S+ \(nextRotationAt\), 10 days ago, and no pulumi up has run since: the client secret rotates only inside pulumi up\./);
+        assert.equal(missed.fix, `Run pulumi up --stack ${late.report.environment} now, and run it on a schedule at least every 60 days ` +
+            "(examples/github-actions/deploy.yml runs it daily).");
+        assert.equal(late.graphCalls, onTime.graphCalls, "judged from the outputs, without another Graph call");
+
+        const beyond = await reportAfter(lastRunBefore(100));
+        assert.deepEqual(beyond.report.findings.map((f) => [f.code, f.severity]), [["secret-expiring", "warning"], ["rotation-missed", "error"]]);
+        assert.match(beyond.report.findings[1].message, /beyond the schedule's slack of 60 days, so the secret NocoBase leaves at the rotation stays valid less than a rotation period \(60 days\)/);
+    });
+
     it("reports a missing service principal", async () => {
         assert.deepEqual(await codesAfter({}, (env) => emulator.directory.servicePrincipals.delete(env.servicePrincipalObjectId)), ["service-principal-missing"]);
     });

@@ -58,7 +58,7 @@ describe("program: changing the adopted registration", () => {
         assert.equal(outcome.runError, true, "a configuration mistake, printed without a stack trace");
         assert.match(outcome.message ?? "", new RegExp(`adoptApplicationObjectId is "${OTHER}", but this stack already manages application ${ADOPTED}`));
         assert.match(outcome.message ?? "", /Nothing was created or changed/);
-        assert.match(outcome.message ?? "", new RegExp(`Fix: pulumi config rm nocobase-entra-mail:adoptApplicationObjectId`));
+        assert.match(outcome.message ?? "", new RegExp(`Fix: pulumi config rm --stack portal nocobase-entra-mail:adoptApplicationObjectId`));
         // Only the component (no provider call) exists; no Entra or NocoBase resource was registered.
         assert.deepEqual(outcome.registrations, [NOCOBASE_MAIL, STACK_REFERENCE]);
     });

@@ -61,7 +61,7 @@ describe("offline plan", () => {
         assert.match(stderr, /configuration error/);
         assert.match(stderr, /nocobase-entra-mail:nocobaseUrl "http:\/\/crm\.example\.com\/\?x=\[redacted\]" uses http/);
         assert.match(stderr, /nocobase-entra-mail:secretLifetimeDays is 30, below 2 x secretRotationDays \(60\) \+ 7 days of slack = 127/);
-        assert.match(stderr, /Fix: pulumi config set nocobase-entra-mail:secretLifetimeDays 127/);
+        assert.match(stderr, /Fix: pulumi config set --stack broken nocobase-entra-mail:secretLifetimeDays 127/);
         assert.ok(!stderr.includes("v1:AAAABBBBCCCC"));
         assert.ok(!/\n\s+at /.test(stderr), "no stack trace");
     });
@@ -79,6 +79,24 @@ describe("offline plan", () => {
         assert.match(stdout, /key ID\s+999bb40c-9b34-4ccf-86b3-96d8af0cf3d3/);
         assert.match(stdout, /slot b\s+\("nocobase-mail-client-secret-b"\) NocoBase's secret, made this run/);
         assert.match(stdout, /based on\s+the earlier outputs given with --outputs/);
+    });
+
+    it("refuses the outputs of another stack, naming both stacks and the command for the right file, exit 2", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "single-secret-layout.json"), "utf8")) as { outputs: object };
+        const file = path.join(dir, "outputs.json");
+        fs.writeFileSync(file, JSON.stringify({ ...fixture.outputs, environment: "prod" }));
+        const refused = plan("--stack", "dev", "--outputs", file);
+        assert.equal(refused.code, 2, refused.stderr);
+        assert.match(refused.stderr, /holds the outputs of stack "prod" \(its environment output\), not of "dev"/);
+        assert.match(refused.stderr, /Fix: pulumi stack output --json --stack dev > /);
+        assert.equal(refused.stdout, "", "nothing was planned");
+        // Outputs that do not name their stack (a program that does not export environment) are taken as they are.
+        const { environment: _named, ...unnamed } = fixture.outputs as Record<string, unknown>;
+        fs.writeFileSync(file, JSON.stringify(unnamed));
+        const accepted = plan("--stack", "dev", "--at", "2026-11-24T12:00:00Z", "--outputs", file);
+        assert.equal(accepted.code, 0, accepted.stderr);
+        assert.match(accepted.stdout, /based on\s+the earlier outputs given with --outputs/);
     });
 
     it("refuses an outputs file that is not JSON without printing it, exit 2", () => {

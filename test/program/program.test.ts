@@ -345,7 +345,7 @@ describe("program: configuration as Pulumi hands it over", () => {
         const failure = await runExpectingFailure({ nocobaseUrl: "https://crm.example.com", grantAdminConsents: "true" });
         assert.ok(pulumi.RunError.isInstance(failure.error));
         assert.match(failure.error.message, /nocobase-entra-mail:grantAdminConsents is not a setting of this project .*did you mean grantAdminConsent/);
-        assert.match(failure.error.message, /Fix: pulumi config rm nocobase-entra-mail:grantAdminConsents && pulumi config set nocobase-entra-mail:grantAdminConsent true/);
+        assert.match(failure.error.message, /Fix: pulumi config rm --stack dev nocobase-entra-mail:grantAdminConsents && pulumi config set --stack dev nocobase-entra-mail:grantAdminConsent true/);
         assert.equal(failure.registrations.length, 0);
     });
 

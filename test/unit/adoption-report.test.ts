@@ -76,7 +76,7 @@ describe("adoption report", () => {
             { settings: settings({ grantAdminConsent: "true", adoptAdminConsentGrantId: "g1" }), deployer, adoptCommand: "x" });
         const removed = report.items.filter((i) => i.effect === "remove");
         assert.deepEqual(removed.map((i) => i.subject), ["consented scope Mail.Read"]);
-        assert.match(removed[0].fix ?? "", /grantAdminConsent false && pulumi config rm nocobase-entra-mail:adoptAdminConsentGrantId/);
+        assert.match(removed[0].fix ?? "", /grantAdminConsent false && pulumi config rm --stack s nocobase-entra-mail:adoptAdminConsentGrantId/);
         assert.equal(report.exitCode, 1);
     });
 });

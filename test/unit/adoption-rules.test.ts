@@ -77,17 +77,17 @@ describe("changing the adopted registration", () => {
     const managed = "9a8b7c6d-1111-4222-8333-444455556666";
 
     it("accepts a new stack, the same ID in any case, and a removed setting", () => {
-        assert.equal(adoptionChangeProblem(undefined, managed), undefined);
-        assert.equal(adoptionChangeProblem("", managed), undefined);
-        assert.equal(adoptionChangeProblem(managed, managed.toUpperCase()), undefined);
-        assert.equal(adoptionChangeProblem(managed, undefined), undefined);
+        assert.equal(adoptionChangeProblem("prod", undefined, managed), undefined);
+        assert.equal(adoptionChangeProblem("prod", "", managed), undefined);
+        assert.equal(adoptionChangeProblem("prod", managed, managed.toUpperCase()), undefined);
+        assert.equal(adoptionChangeProblem("prod", managed, undefined), undefined);
     });
 
     it("refuses another ID with both ways out", () => {
-        const problem = adoptionChangeProblem(managed, "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd") ?? "";
+        const problem = adoptionChangeProblem("prod", managed, "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd") ?? "";
         assert.match(problem, /already manages application 9a8b7c6d-/);
-        assert.match(problem, /Fix: pulumi config rm nocobase-entra-mail:adoptApplicationObjectId/);
-        assert.match(problem, /pulumi config set nocobase-entra-mail:adoptApplicationObjectId 9a8b7c6d-1111-4222-8333-444455556666/);
+        assert.match(problem, /Fix: pulumi config rm --stack prod nocobase-entra-mail:adoptApplicationObjectId/);
+        assert.match(problem, /pulumi config set --stack prod nocobase-entra-mail:adoptApplicationObjectId 9a8b7c6d-1111-4222-8333-444455556666/);
     });
 });
 

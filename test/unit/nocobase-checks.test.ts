@@ -11,11 +11,13 @@ const EXPECTED = {
 
 describe("doctor --nocobase findings", () => {
     it("reports an expired API key with its date, and one expiring within the warning days", () => {
-        assert.deepEqual(findingsFromApiKey(new Date("2026-11-01T00:00:00Z"), NOW, 30).map((f) => [f.code, f.message]),
+        assert.deepEqual(findingsFromApiKey("prod", new Date("2026-11-01T00:00:00Z"), NOW, 30).map((f) => [f.code, f.message]),
             [["nocobase-api-key-expired", "The NocoBase API key expired on 2026-11-01T00:00:00.000Z."]]);
-        assert.deepEqual(findingsFromApiKey(new Date("2026-12-05T00:00:00Z"), NOW, 30).map((f) => f.code), ["nocobase-api-key-expiring"]);
-        assert.deepEqual(findingsFromApiKey(new Date("2027-03-01T00:00:00Z"), NOW, 30), []);
-        assert.deepEqual(findingsFromApiKey(undefined, NOW, 30), [], "a key without expiry");
+        const expiring = findingsFromApiKey("prod", new Date("2026-12-05T00:00:00Z"), NOW, 30);
+        assert.deepEqual(expiring.map((f) => f.code), ["nocobase-api-key-expiring"]);
+        assert.match(expiring[0].fix, /: pulumi config set --stack prod --secret nocobase-entra-mail:nocobaseApiToken <API key>, and NOCOBASE_API_TOKEN /);
+        assert.deepEqual(findingsFromApiKey("prod", new Date("2027-03-01T00:00:00Z"), NOW, 30), []);
+        assert.deepEqual(findingsFromApiKey("prod", undefined, NOW, 30), [], "a key without expiry");
     });
 
     it("reports a stale key ID, a missing secret and a pending restart", () => {

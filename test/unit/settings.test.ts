@@ -106,7 +106,7 @@ describe("settings defaults", () => {
 
 describe("settings refusals", () => {
     const cases: Array<[string, Partial<RawSettings>, string, RegExp]> = [
-        ["a missing nocobaseUrl", { nocobaseUrl: undefined }, "nocobaseUrl", /pulumi config set nocobase-entra-mail:nocobaseUrl https:\/\//],
+        ["a missing nocobaseUrl", { nocobaseUrl: undefined }, "nocobaseUrl", /pulumi config set --stack dev nocobase-entra-mail:nocobaseUrl https:\/\//],
         ["a malformed nocobaseUrl", { nocobaseUrl: "crm.example.com" }, "nocobaseUrl", /"crm\.example\.com" is not an absolute URL/],
         ["http for a public host", { nocobaseUrl: "http://crm.example.com" }, "nocobaseUrl", /"http:\/\/crm\.example\.com" uses http/],
         ["a query in an extra URL", { extraNocobaseUrls: '["https://b.example.com/?a=1"]' }, "extraNocobaseUrls", /extraNocobaseUrls\[0\]/],
@@ -154,7 +154,7 @@ describe("settings refusals", () => {
             const p = onlyProblem(raw);
             const fixed: Record<string, string> = { ...(raw as Record<string, string>) };
             for (const command of p.fix.split(" && ")) {
-                const match = /^pulumi config set nocobase-entra-mail:(\w+) (\d+)$/.exec(command);
+                const match = /^pulumi config set --stack dev nocobase-entra-mail:(\w+) (\d+)$/.exec(command);
                 assert.ok(match !== null, `a config set command: ${command}`);
                 fixed[match[1]] = match[2];
             }
@@ -208,7 +208,7 @@ describe("settings an adopted registration keeps", () => {
         const p = onlyProblem({ spaRedirectUris: JSON.stringify(["http://spa.example.com/auth"]) });
         assert.equal(p.key, "spaRedirectUris");
         assert.match(p.problem, /entry 0 is "http:\/\/spa.example.com\/auth", which must use https/);
-        assert.match(p.fix, /pulumi config set --path 'nocobase-entra-mail:spaRedirectUris\[0\]'/);
+        assert.match(p.fix, /pulumi config set --stack dev --path 'nocobase-entra-mail:spaRedirectUris\[0\]'/);
     });
 
     it("refuses a permission not in <resource>/<Scope|Role>/<id> form", () => {
@@ -227,7 +227,7 @@ describe("settings an adopted registration keeps", () => {
     it("refuses a grant to import when the stack grants no admin consent", () => {
         const p = onlyProblem({ adoptAdminConsentGrantId: "abc" });
         assert.equal(p.key, "adoptAdminConsentGrantId");
-        assert.match(p.fix, /^pulumi config rm nocobase-entra-mail:adoptAdminConsentGrantId/);
+        assert.match(p.fix, /^pulumi config rm --stack dev nocobase-entra-mail:adoptAdminConsentGrantId/);
         assert.equal(onlyProblem({ adoptAdminConsentGrantId: "a b", grantAdminConsent: "true" }).problem, 'is "a b", not an oauth2PermissionGrant ID');
     });
 });
@@ -293,37 +293,40 @@ describe("configuration checks", () => {
         const p = onlyProblem({ extraNocobaseUrls: JSON.stringify(["https://a.example.com", long]) });
         assert.equal(p.key, "extraNocobaseUrls");
         assert.match(p.problem, /^entry 1 gives the redirect URI/);
-        assert.equal(p.fix, "pulumi config rm --path 'nocobase-entra-mail:extraNocobaseUrls[1]'");
+        assert.equal(p.fix, "pulumi config rm --stack dev --path 'nocobase-entra-mail:extraNocobaseUrls[1]'");
     });
 
     it("blames a rotation period at or above the longest lifetime on the rotation period", () => {
         const p = onlyProblem({ secretRotationDays: "730", secretLifetimeDays: "730" });
         assert.equal(p.key, "secretRotationDays");
         assert.match(p.problem, /is 730, too long for secretLifetimeDays \(730\)/);
-        assert.equal(p.fix, "pulumi config set nocobase-entra-mail:secretRotationDays 361");
+        assert.equal(p.fix, "pulumi config set --stack dev nocobase-entra-mail:secretRotationDays 361");
     });
 
     it("refuses unknown keys of the namespace, naming the nearest known key", () => {
         const p = onlyProblem({ unknownKeys: { grantAdminConsents: "true" } });
         assert.equal(p.key, "grantAdminConsents");
         assert.match(p.problem, /did you mean grantAdminConsent$/);
-        assert.equal(p.fix, "pulumi config rm nocobase-entra-mail:grantAdminConsents && " +
-            "pulumi config set nocobase-entra-mail:grantAdminConsent true");
-        assert.match(onlyProblem({ unknownKeys: { colour: "blue" } }).fix, /^pulumi config rm nocobase-entra-mail:colour$/);
+        assert.equal(p.fix, "pulumi config rm --stack dev nocobase-entra-mail:grantAdminConsents && " +
+            "pulumi config set --stack dev nocobase-entra-mail:grantAdminConsent true");
+        assert.match(onlyProblem({ unknownKeys: { colour: "blue" } }).fix, /^pulumi config rm --stack dev nocobase-entra-mail:colour$/);
         assert.match(onlyProblem({ unknownKeys: { nocobaseApiTokn: "x" } }).fix,
-            /pulumi config set --secret nocobase-entra-mail:nocobaseApiToken <API key>/);
+            /pulumi config set --stack dev --secret nocobase-entra-mail:nocobaseApiToken <API key>/);
     });
 
     it("refuses an empty API key, in stack config or in the environment", () => {
         const inConfig = onlyProblem({ nocobaseApiTokenBlankIn: "config" });
         assert.equal(inConfig.key, "nocobaseApiToken");
-        assert.match(inConfig.fix, /^pulumi config set --secret nocobase-entra-mail:nocobaseApiToken </);
+        assert.match(inConfig.fix, /^pulumi config set --stack dev --secret nocobase-entra-mail:nocobaseApiToken </);
         assert.match(onlyProblem({ nocobaseApiTokenBlankIn: "environment" }).problem, /NOCOBASE_API_TOKEN is set but empty/);
     });
 });
 
-/** Reads the `pulumi config set/rm` commands of a fix back into changes, filling placeholders with valid values. */
-function changesOf(fix: string): ConfigChange[] | undefined {
+/**
+ * Reads the `pulumi config set/rm` commands of a fix back into changes, filling placeholders with valid
+ * values. Each command must name the stack the configuration belongs to.
+ */
+function changesOf(fix: string, stack: string): ConfigChange[] | undefined {
     const commands = fix.split(" && ");
     if (!commands.every((c) => c.startsWith("pulumi config "))) {
         return undefined;
@@ -331,9 +334,10 @@ function changesOf(fix: string): ConfigChange[] | undefined {
     const placeholder = (key: string): string => key === "owners" || key === "adoptApplicationObjectId"
         ? "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" : key === "nocobaseApiToken" ? "a-key" : "https://crm.example.com";
     return commands.map((command) => {
-        const match = /^pulumi config (set|rm)( --secret)? (?:--path '([^']+)'|(\S+))(?: (.+))?$/.exec(command);
-        assert.ok(match, `not a command users can run: ${command}`);
-        const [, verb, secret, path, name, rawValue] = match;
+        const match = /^pulumi config (set|rm) --stack (\S+)( --secret)? (?:--path '([^']+)'|(\S+))(?: (.+))?$/.exec(command);
+        assert.ok(match, `not a command users can run on the stack: ${command}`);
+        const [, verb, named, secret, path, name, rawValue] = match;
+        assert.equal(named, stack, `the command edits another stack: ${command}`);
         const full = /^nocobase-entra-mail:([A-Za-z]+)(?:\[(\d+)\])?$/.exec(path ?? name);
         assert.ok(full, `not a key of the namespace: ${command}`);
         const key = full[1];
@@ -367,6 +371,8 @@ describe("every suggested fix is itself accepted", () => {
     };
     const unknownPool: ReadonlyArray<Record<string, string>> = [{}, { grantAdminConsents: "true" }, { secretRotationDay: "30" }, { colour: "blue" }];
     const blankPool: ReadonlyArray<RawSettings["nocobaseApiTokenBlankIn"]> = [undefined, "config", "environment"];
+    /** Stack names a fix's `--stack` must repeat: one stack per customer, several on one machine. */
+    const stackNames = ["dev", "customer-a", "contoso.prod"];
 
     /** A small deterministic generator, so a failure can be reproduced. */
     function random(seed: number): () => number {
@@ -388,7 +394,8 @@ describe("every suggested fix is itself accepted", () => {
             const raw: RawSettings = {
                 ...Object.fromEntries(Object.entries(pools).map(([key, values]) => [key, next() < 0.5 ? undefined : pick(values)])),
                 nocobaseUrl: pick(pools.nocobaseUrl.slice(1)),
-                stack: "dev",
+                // By turns rather than drawn, so the generated configurations stay those of the seed.
+                stack: stackNames[run % stackNames.length],
                 nocobaseApiTokenSet: false,
                 nocobaseApiTokenBlankIn: next() < 0.2 ? pick(blankPool) : undefined,
                 unknownKeys: next() < 0.3 ? pick(unknownPool) : {},
@@ -399,7 +406,7 @@ describe("every suggested fix is itself accepted", () => {
             }
             const keysBefore = new Set(result.problems.map((p) => p.key));
             for (const problem of result.problems) {
-                const changes = changesOf(problem.fix);
+                const changes = changesOf(problem.fix, raw.stack);
                 if (changes === undefined) {
                     assert.match(problem.fix, PROSE_FIXES, `fix is neither a command nor a known decision: ${formatProblems([problem])}`);
                     continue;

@@ -4,7 +4,7 @@
  * removals are losses, and some findings would make `pulumi up` fail. Every loss and failure has a fix.
  */
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
-import { CONFIG_NAMESPACE, type Settings } from "../../configuration/settings";
+import { CONFIG_NAMESPACE, type ConfigChange, configChangeCommand, type Settings } from "../../configuration/settings";
 import { audienceLimits, admitsPersonalAccounts } from "../../registration/sign-in-audience";
 import type { DeployerIdentity } from "./deployer-identity";
 import { formatApiPermission, type ApiPermission, type RedirectPlatform, requiredResourceAccesses } from "../../registration/kept-settings";
@@ -72,6 +72,7 @@ function permissionName(p: ApiPermission, snapshot: AdoptionSnapshot): string {
 
 export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportContext): AdoptionReport {
     const { settings, deployer, adoptCommand } = context;
+    const config = (...changes: ConfigChange[]): string => changes.map((change) => configChangeCommand(settings.stack, change)).join(" && ");
     const items: AdoptionItem[] = [];
     const add = (item: AdoptionItem): void => { items.push(item); };
 
@@ -80,7 +81,7 @@ export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportC
     if (settings.adoptApplicationObjectId !== undefined && settings.adoptApplicationObjectId !== snapshot.objectId) {
         add({ area: "application", effect: "fails", subject: `the stack file adopts ${settings.adoptApplicationObjectId}`,
             detail: "another application than the one checked here",
-            fix: `pulumi config rm ${CONFIG_NAMESPACE}:adoptApplicationObjectId, then ${adoptCommand} --write` });
+            fix: `${config({ key: "adoptApplicationObjectId" })}, then ${adoptCommand} --write` });
     }
     if (snapshot.displayName !== settings.displayName) {
         add({ area: "setting", effect: "change", subject: "display name", detail: `"${snapshot.displayName}" becomes "${settings.displayName}"` });
@@ -99,7 +100,7 @@ export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportC
             add({ area: "owner", effect: "keep", subject: label });
         } else {
             add({ area: "owner", effect: "remove", subject: label, detail: "not in the stack's owners",
-                fix: `${adoptCommand} --write keeps it, or: pulumi config set --path '${CONFIG_NAMESPACE}:owners[${nextOwnerIndex++}]' ${owner.id}` });
+                fix: `${adoptCommand} --write keeps it, or: ${config({ key: "owners", index: nextOwnerIndex++, value: owner.id })}` });
         }
     });
     for (const id of stackOwners.filter((o) => !snapshot.owners.some((live) => live.id === o))) {
@@ -193,12 +194,12 @@ export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportC
     } else if (settings.adoptAdminConsentGrantId !== grant.id) {
         add({ area: "admin consent", effect: "fails", subject: `grant ${grant.id} (${grant.scopes.join(" ")})`,
             detail: "creating the stack's grant would fail with 409 \"Permission entry already exists\"",
-            fix: `${adoptCommand} --write imports it, or: pulumi config set ${CONFIG_NAMESPACE}:adoptAdminConsentGrantId ${grant.id}` });
+            fix: `${adoptCommand} --write imports it, or: ${config({ key: "adoptAdminConsentGrantId", value: grant.id })}` });
     } else {
         add({ area: "admin consent", effect: "keep", subject: `grant ${grant.id}`, detail: "imported; retained on pulumi destroy" });
         for (const scope of grant.scopes.filter((s) => !mailScopes.includes(s))) {
             add({ area: "admin consent", effect: "remove", subject: `consented scope ${scope}`,
-                fix: `pulumi config set ${CONFIG_NAMESPACE}:grantAdminConsent false && pulumi config rm ${CONFIG_NAMESPACE}:adoptAdminConsentGrantId ` +
+                fix: `${config({ key: "grantAdminConsent", value: "false" }, { key: "adoptAdminConsentGrantId" })} ` +
                     "(the stack then leaves the grant as it is)" });
         }
         for (const scope of mailScopes.filter((s) => !grant.scopes.includes(s))) {

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { CONFIG_NAMESPACE, type ConfigKey, type Settings } from "../../configuration/settings";
+import { CONFIG_NAMESPACE, configChangeCommand, type ConfigKey, type Settings } from "../../configuration/settings";
 import { formatApiPermission, isMailScope } from "../../registration/kept-settings";
 import type { AdoptionSnapshot } from "./live-registration";
 
@@ -52,7 +52,7 @@ export function stackFilePath(stack: string, dir: string): string {
     const found = ["yaml", "yml"].map((ext) => path.join(dir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
     if (found === undefined) {
         throw new Error(`No stack file for "${stack}" in ${dir}. Create one with: pulumi stack init ${stack} && ` +
-            `pulumi config set ${CONFIG_NAMESPACE}:nocobaseUrl <url>`);
+            configChangeCommand(stack, { key: "nocobaseUrl", value: "<url>" }));
     }
     return found;
 }

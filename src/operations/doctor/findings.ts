@@ -14,6 +14,7 @@ type FindingCode =
     | "secret-expiring"
     | "unmanaged-secrets"
     | "rotation-blocked"
+    | "rotation-missed"
     | "service-principal-missing"
     | "admin-consent-missing"
     | "secret-rejected"

@@ -4,6 +4,7 @@
  * unapplied changes (a lost restart), and the API key's own expiry (its JWT `exp`). Never prints the key
  * or a secret: NocoBase's list carries no secret value, and findings name key IDs only.
  */
+import { API_TOKEN_KEY, configChangeCommand } from "../../configuration/settings";
 import { apiKeyExpiry } from "../../nocobase/api-key";
 import { NocobaseClient, type NocobaseVariableList } from "../../nocobase/client";
 import { holdsSecret, keyIdRecordName } from "../../nocobase/handover";
@@ -13,13 +14,13 @@ import type { Finding } from "./findings";
 
 const DAY_MS = 86_400_000;
 
-/** Findings about the NocoBase API key itself. Pure. */
-export function findingsFromApiKey(expiresAt: Date | undefined, now: Date, warnDays: number): Finding[] {
+/** Findings about the NocoBase API key of `stack` itself. Pure. */
+export function findingsFromApiKey(stack: string, expiresAt: Date | undefined, now: Date, warnDays: number): Finding[] {
     if (expiresAt === undefined) {
         return [];
     }
     const fix = `Create a new API key in NocoBase (Settings → API keys) and set it where the hand-over runs: ` +
-        `pulumi config set --secret nocobase-entra-mail:nocobaseApiToken <API key>, and ${API_TOKEN_ENV} for the doctor and push-to-nocobase.`;
+        `${configChangeCommand(stack, { key: API_TOKEN_KEY, value: "<API key>", secret: true })}, and ${API_TOKEN_ENV} for the doctor and push-to-nocobase.`;
     const days = Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS);
     if (expiresAt.getTime() <= now.getTime()) {
         return [{ code: "nocobase-api-key-expired", severity: "error", message: `The NocoBase API key expired on ${expiresAt.toISOString()}.`, fix }];
@@ -68,7 +69,7 @@ export function findingsFromNocobase(expected: StackOutputs, state: NocobaseVari
 
 /** Reads NocoBase's variables for the environment and judges them and the API key. */
 export async function checkNocobase(expected: StackOutputs, apiToken: string, options: { now: Date; warnDays: number; timeoutMs: number }): Promise<Finding[]> {
-    const keyFindings = findingsFromApiKey(apiKeyExpiry(apiToken), options.now, options.warnDays);
+    const keyFindings = findingsFromApiKey(expected.environment, apiKeyExpiry(apiToken), options.now, options.warnDays);
     if (keyFindings.some((f) => f.code === "nocobase-api-key-expired")) {
         return keyFindings;
     }

@@ -196,6 +196,45 @@ function checkOwners(expected: StackOutputs, live: LiveRegistration, findings: F
     }
 }
 
+/**
+ * How long after `nextRotationAt` a rotation may still be pending without a finding: a daily scheduled
+ * `pulumi up` comes within a day, and a doctor run between the rotation instant and that run is no alarm.
+ */
+const ROTATION_GRACE_DAYS = 1;
+
+/**
+ * A rotation that is due and has not happened, from the outputs alone: every `pulumi up` at or after
+ * `nextRotationAt` rotates and records a later one, so outputs whose `nextRotationAt` has passed were left
+ * by a run before it, and none has run since. Rotation happens only inside `pulumi up`.
+ */
+function checkRotationSchedule(expected: StackOutputs, options: CheckOptions, findings: Finding[]): void {
+    const dueAt = Date.parse(expected.nextRotationAt);
+    const lateDays = (options.now.getTime() - dueAt) / DAY_MS;
+    if (Number.isNaN(dueAt) || lateDays <= ROTATION_GRACE_DAYS) {
+        return;
+    }
+    // The schedule, from NocoBase's secret: made for the window that starts at windowStart, rotated one period
+    // later, valid for the lifetime from windowStart. The slack (lifetime - 2 x period) is how late a run may come.
+    const windowStart = expected.nocobaseSecretWindowStart === undefined ? Number.NaN : Date.parse(expected.nocobaseSecretWindowStart);
+    const periodDays = (dueAt - windowStart) / DAY_MS;
+    const slackDays = (Date.parse(expected.clientSecretExpiresAt) - windowStart) / DAY_MS - 2 * periodDays;
+    const beyondSlack = Number.isFinite(slackDays) && lateDays > slackDays;
+    const late = `${Math.floor(lateDays)} day${Math.floor(lateDays) === 1 ? "" : "s"}`;
+    findings.push({
+        code: "rotation-missed", severity: beyondSlack ? "error" : "warning",
+        message: `The stack's rotation was due at ${expected.nextRotationAt} (nextRotationAt), ${late} ago, and no pulumi up has run since: ` +
+            "the client secret rotates only inside pulumi up. " +
+            (beyondSlack
+                ? `That is beyond the schedule's slack of ${Math.round(slackDays)} days, so the secret NocoBase leaves at the rotation stays valid ` +
+                  `less than a rotation period (${Math.round(periodDays)} days) after it. `
+                : "") +
+            `NocoBase's secret (key ID ${expected.clientSecretKeyId}) expires on ${expected.clientSecretExpiresAt}.`,
+        fix: `Run ${pulumiUp(expected)} now, and run it on a schedule` +
+            (Number.isFinite(slackDays) ? ` at least every ${Math.round(slackDays)} days` : "") +
+            " (examples/github-actions/deploy.yml runs it daily).",
+    });
+}
+
 /** All findings for one environment. */
 export function checkRegistration(expected: StackOutputs, live: LiveRegistration, options: CheckOptions): Finding[] {
     const app = live.application;
@@ -222,5 +261,6 @@ export function checkRegistration(expected: StackOutputs, live: LiveRegistration
     checkSecrets(expected, live, options, findings);
     checkServicePrincipalAndConsent(expected, live, findings);
     checkOwners(expected, live, findings);
+    checkRotationSchedule(expected, options, findings);
     return findings;
 }

@@ -68,10 +68,15 @@ function secretLines(run: ProgramRun, previous: RotationRecord | undefined): str
     return lines;
 }
 
-/**
- * @param previous the rotation record of the outputs the plan started from (`--outputs`), if any
- */
-export function renderPlan(stack: string, now: Date, run: ProgramRun, previous?: RotationRecord): string {
+interface PlanContext {
+    /** The rotation record of the outputs the plan started from (`--outputs`), if any. */
+    readonly previous?: RotationRecord;
+    /** Whether the stack file pins the tenant (`azuread:tenantId`); otherwise the deployer's sign-in decides it. */
+    readonly tenantPinned?: boolean;
+}
+
+export function renderPlan(stack: string, now: Date, run: ProgramRun, context: PlanContext = {}): string {
+    const { previous } = context;
     const lines: string[] = [];
     const out = run.outputs;
     lines.push(`OFFLINE PLAN for stack "${stack}" - evaluated under Pulumi mocks; nothing was contacted or changed.`);
@@ -85,6 +90,9 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, previous?:
         const web = inputs.web as { redirectUris?: string[] } | undefined;
         const api = inputs.api as { requestedAccessTokenVersion?: number } | undefined;
         lines.push(`Application registration  (${app.type}, "${app.name}")`);
+        lines.push(field("tenant", context.tenantPinned === true
+            ? `${String(out.tenantId)} (azuread:tenantId in the stack file)`
+            : "the deploying identity's (ARM_TENANT_ID, or the az login session's); azuread:tenantId pins it"));
         if (app.importId !== undefined) {
             lines.push(field("adopts", `existing registration ${app.importId} (imported, not created)`));
         }

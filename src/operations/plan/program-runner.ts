@@ -30,6 +30,8 @@ export interface ProgramRunOptions {
     readonly now?: Date;
     /** Stack outputs of the last run, read back by the program; default none (a new stack). */
     readonly previousOutputs?: Readonly<Record<string, unknown>>;
+    /** The tenant the azuread provider signs in to (the stack file's `azuread:tenantId`); default the mock deployer's. */
+    readonly tenantId?: string;
     /** Mocks to use instead of fresh recording mocks over `previousOutputs` (a simulated engine). */
     readonly mocks?: RecordingMocks;
 }
@@ -51,7 +53,7 @@ export class ProgramFailure extends Error {
 
 /** Runs the program; rejects with a `ProgramFailure` when the program throws. */
 export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
-    const mocks = options.mocks ?? new RecordingMocks(options.previousOutputs);
+    const mocks = options.mocks ?? new RecordingMocks(options.previousOutputs, options.tenantId);
     await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false, MOCK_ORGANIZATION);
     noteOptionsOnRegistration(mocks);
     const namespaced = (key: string) => `${CONFIG_NAMESPACE}:${key}`;

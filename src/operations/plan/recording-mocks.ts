@@ -64,8 +64,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     /**
      * @param previousOutputs the stack outputs the last run left, which the program reads back through a
      *  stack reference to its own stack; default none (a stack never deployed)
+     * @param tenantId the tenant the provider signs in to (the stack's `azuread:tenantId`); default the mock deployer's
      */
-    constructor(private readonly previousOutputs: Readonly<Record<string, unknown>> = {}) {}
+    constructor(private readonly previousOutputs: Readonly<Record<string, unknown>> = {},
+        private readonly tenantId: string = MOCK_DEPLOYER.tenantId) {}
 
     /** Called by the program runner with the options of each registration, before `newResource`. */
     public noteOptions(type: string, name: string, options: RegistrationOptions): void {
@@ -130,7 +132,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.invokes.push({ token: args.token, inputs });
         switch (args.token) {
             case "azuread:index/getClientConfig:getClientConfig":
-                return { ...MOCK_DEPLOYER };
+                return { ...MOCK_DEPLOYER, tenantId: this.tenantId };
             case "azuread:index/getServicePrincipal:getServicePrincipal":
                 if (inputs.clientId !== MICROSOFT_GRAPH_APP_ID) {
                     throw new Error(`offline mocks: getServicePrincipal for unexpected client ${String(inputs.clientId)}`);

@@ -5,16 +5,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE } from "../../configuration/settings";
+import { CONFIG_NAMESPACE, configChangeCommand } from "../../configuration/settings";
 
 export const STACKS_DIR = path.resolve(__dirname, "..", "..", "..", "stacks");
 
 /** Stands in for an encrypted value, which cannot be decrypted offline; never a real secret. */
 const ENCRYPTED_PLACEHOLDER = "(encrypted in the stack file)";
 
+/** The azuread provider's setting that pins the stack's tenant; without it the provider takes ARM_TENANT_ID or the az login session's. */
+export const PROVIDER_TENANT_KEY = "azuread:tenantId";
+
 interface StackFileConfig {
     readonly config: Record<string, string>;
     readonly secretKeys: string[];
+    /** The tenant the stack file pins (`azuread:tenantId`), where the registration lives; undefined when unset. */
+    readonly tenantId: string | undefined;
 }
 
 export function listStacks(dir = STACKS_DIR): string[] {
@@ -29,11 +34,12 @@ export function readStackFile(stack: string, dir = STACKS_DIR): StackFileConfig 
     if (file === undefined) {
         const known = listStacks(dir);
         throw new Error(`No stack file for "${stack}" in ${dir}. Known stacks: ${known.join(", ") || "none"}. ` +
-            `Create one with: pulumi stack init ${stack} && pulumi config set ${CONFIG_NAMESPACE}:nocobaseUrl <url>`);
+            `Create one with: pulumi stack init ${stack} && ${configChangeCommand(stack, { key: "nocobaseUrl", value: "<url>" })}`);
     }
     const document = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
+    const tenant = document?.config?.[PROVIDER_TENANT_KEY];
     for (const [fullKey, value] of Object.entries(document?.config ?? {})) {
         const prefix = `${CONFIG_NAMESPACE}:`;
         if (!fullKey.startsWith(prefix)) {
@@ -47,5 +53,5 @@ export function readStackFile(stack: string, dir = STACKS_DIR): StackFileConfig 
             config[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
     }
-    return { config, secretKeys };
+    return { config, secretKeys, tenantId: typeof tenant === "string" && tenant !== "" ? tenant : undefined };
 }

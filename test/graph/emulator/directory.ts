@@ -270,7 +270,8 @@ export class Directory {
             clientSecret: secretText,
             clientSecretKeyId: credential.keyId,
             clientSecretExpiresAt: expires.toISOString(),
-            nextRotationAt: new Date(expires.getTime() - 30 * 86400_000).toISOString(),
+            // Not due yet, as after a run on schedule: the secret expires after the next rotation.
+            nextRotationAt: new Date(now + (options.secretValidDays ?? 180) * 86400_000 / 2).toISOString(),
             nocobaseClientIdVariable: "MICROSOFT_MAIL_CLIENT_ID",
             nocobaseClientSecretVariable: "MICROSOFT_MAIL_CLIENT_SECRET",
             nocobaseApiUrl: `https://${options.environment}.nocobase.example/api`,

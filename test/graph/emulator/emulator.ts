@@ -1,6 +1,8 @@
 /**
  * A local HTTPS emulator of the Microsoft identity platform's token endpoint and the Microsoft Graph calls
- * this project makes. One process, one tenant; state, faults and the request log are open to tests.
+ * this project makes. One process, one tenant (`directory`) and as many more as `addTenant` makes: Graph
+ * answers from the directory of the tenant its token was issued for. State, faults and the request log
+ * are open to tests.
  *
  *   const emulator = await startEmulator();
  *   const outputs = emulator.directory.seedEnvironment({ environment: "dev" });
@@ -50,7 +52,10 @@ export interface Emulator {
     readonly graphBaseUrl: string;
     readonly tenantId: string;
     readonly certificate: EmulatorCertificate;
+    /** The first tenant's directory, where callers and environments are seeded by default. */
     readonly directory: Directory;
+    /** Another tenant (a customer's), with its own directory and Microsoft Graph service principal; default a new ID. */
+    addTenant(tenantId?: string): Directory;
     readonly graph: GraphSettings;
     readonly identity: IdentitySettings;
     readonly log: LoggedRequest[];
@@ -75,6 +80,7 @@ export async function startEmulator(): Promise<Emulator> {
     trustInThisProcess(certificate.cert);
     const tenantId = randomUUID();
     const directory = new Directory(tenantId);
+    const tenants = new Map<string, Directory>([[tenantId, directory]]);
     const tokens = new Map<string, IssuedToken>();
     const graph: GraphSettings = { replicationDelayMs: 0, pageSize: 100 };
     const identity: IdentitySettings = { secretPropagationMs: 0 };
@@ -87,7 +93,7 @@ export async function startEmulator(): Promise<Emulator> {
 
     const state = { latencyMs: 0 };
 
-    async function handle(ex: Exchange): Promise<LoggedRequest["kind"] | undefined> {
+    async function handle(ex: Exchange, tokenTenant: string | undefined): Promise<LoggedRequest["kind"] | undefined> {
         const path = ex.url.pathname;
         const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
         if (metadata && ex.method === "GET") {
@@ -101,7 +107,7 @@ export async function startEmulator(): Promise<Emulator> {
                 ex.req.socket.destroy();
                 return "token";
             }
-            tokenEndpoint(ex, token[1], directory, tokens, identity);
+            tokenEndpoint(ex, token[1], tenants, tokens, identity);
             return "token";
         }
         if (!path.startsWith("/v1.0/")) {
@@ -126,7 +132,7 @@ export async function startEmulator(): Promise<Emulator> {
                 sendGraphError(ex, 429, "TooManyRequests", "Too many requests.", { "retry-after": String(throttle.retryAfterSeconds) });
                 return "graph";
             }
-            routeGraph(ex, { directory, settings: graph, origin }, path.slice("/v1.0".length));
+            routeGraph(ex, { directory: tenants.get(tokenTenant ?? tenantId) ?? directory, settings: graph, origin }, path.slice("/v1.0".length));
             return "graph";
         } finally {
             inFlight--;
@@ -150,9 +156,9 @@ export async function startEmulator(): Promise<Emulator> {
                 body: Buffer.concat(chunks).toString("utf8"), requestId: newRequestId(), status: 0,
             };
             const isGraph = ex.url.pathname.startsWith("/v1.0/");
+            const auth = req.headers.authorization ?? "";
+            const issued = tokens.get(auth.replace(/^Bearer /, ""));
             if (isGraph) {
-                const auth = req.headers.authorization ?? "";
-                const issued = tokens.get(auth.replace(/^Bearer /, ""));
                 if (!auth.startsWith("Bearer ") || !issued || issued.expiresAt < Date.now()) {
                     sendGraphError(ex, 401, "InvalidAuthenticationToken",
                         auth === "" ? "Access token is empty." : "Access token validation failure. Invalid audience.");
@@ -160,7 +166,7 @@ export async function startEmulator(): Promise<Emulator> {
                     return;
                 }
             }
-            handle(ex).then((kind) => {
+            handle(ex, issued?.tenantId).then((kind) => {
                 log.push({ kind: kind ?? "graph", method: ex.method, path: ex.url.pathname, query: ex.url.search, status: ex.status, client: callerOf(ex, kind) });
             }, (err: unknown) => {
                 sendGraphError(ex, 500, "InternalServerError", `emulator failure: ${(err as Error).message}`);
@@ -177,6 +183,11 @@ export async function startEmulator(): Promise<Emulator> {
         tenantId,
         certificate,
         directory,
+        addTenant(id = randomUUID()) {
+            const added = new Directory(id);
+            tenants.set(added.tenantId, added);
+            return added;
+        },
         graph,
         identity,
         log,

@@ -5,7 +5,7 @@
  * correlation_id, error_uri}` with the `AADSTS` codes the doctor maps.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Directory } from "./directory";
+import type { Application, Directory } from "./directory";
 import { sendJson, type Exchange } from "./http-exchange";
 
 export interface IssuedToken {
@@ -57,7 +57,27 @@ export function openIdConfiguration(ex: Exchange, origin: string, tenant: string
     });
 }
 
-export function tokenEndpoint(ex: Exchange, tenant: string, directory: Directory, tokens: Map<string, IssuedToken>,
+/**
+ * The application a client signs in as in `tenant`: one registered there, or a multi-tenant application of
+ * another tenant with a service principal in this one (Entra's rule for signing in to another tenant). Its
+ * secrets live with the application, in its home tenant's directory.
+ */
+function signingInApplication(tenants: ReadonlyMap<string, Directory>, directory: Directory, clientId: string):
+    { app: Application; home: Directory } | undefined {
+    const own = directory.findApplicationByAppId(clientId);
+    if (own !== undefined) {
+        return { app: own, home: directory };
+    }
+    for (const home of tenants.values()) {
+        const app = home.findApplicationByAppId(clientId);
+        if (app !== undefined && app.signInAudience !== "AzureADMyOrg" && directory.findServicePrincipalByAppId(clientId) !== undefined) {
+            return { app, home };
+        }
+    }
+    return undefined;
+}
+
+export function tokenEndpoint(ex: Exchange, tenant: string, tenants: ReadonlyMap<string, Directory>, tokens: Map<string, IssuedToken>,
     settings: IdentitySettings): void {
     const form = new URLSearchParams(ex.body);
     const grantType = form.get("grant_type");
@@ -66,12 +86,13 @@ export function tokenEndpoint(ex: Exchange, tenant: string, directory: Directory
         tokenError(ex, 400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType ?? ""}'.`);
         return;
     }
-    if (tenant !== directory.tenantId) {
+    const directory = tenants.get(tenant);
+    if (directory === undefined) {
         tokenError(ex, 400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
         return;
     }
-    const app = directory.findApplicationByAppId(clientId);
-    if (!app) {
+    const signingIn = signingInApplication(tenants, directory, clientId);
+    if (!signingIn) {
         tokenError(ex, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. ` +
             "This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. " +
             "You may have sent your authentication request to the wrong tenant.");
@@ -82,9 +103,10 @@ export function tokenEndpoint(ex: Exchange, tenant: string, directory: Directory
         tokenError(ex, 401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
         return;
     }
+    const { app, home } = signingIn;
     const now = Date.now();
-    const match = app.passwordCredentials.find((p) => directory.secretValues.get(p.keyId) === secret);
-    const propagating = match !== undefined && now - (directory.secretAddedAt.get(match.keyId) ?? 0) < settings.secretPropagationMs;
+    const match = app.passwordCredentials.find((p) => home.secretValues.get(p.keyId) === secret);
+    const propagating = match !== undefined && now - (home.secretAddedAt.get(match.keyId) ?? 0) < settings.secretPropagationMs;
     if (!match || propagating) {
         tokenError(ex, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, " +
             `not the client secret ID, for a secret added to app '${clientId}'.`);
