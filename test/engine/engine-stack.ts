@@ -1,8 +1,7 @@
 /**
  * A stack on the real Pulumi CLI, hermetic: its own PULUMI_HOME, a file backend and passphrase-encrypted
  * secrets in a temporary folder, no update check, no plugin download, no registry. Each operation runs in
- * a child process (stack-runner.ts); the CLI itself can be called directly for `stack output`, `stack
- * export` and the like.
+ * a child process (stack-runner.ts); the CLI itself can be called directly, e.g. for `stack output`.
  */
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,15 +19,10 @@ export const PROJECT = "nocobase-entra-mail";
 export interface RunOutcome extends RunResult {
     /** Everything the engine printed. */
     readonly output: string;
-    /** True when the test killed the CLI (SIGKILL) before the operation ended. */
-    readonly killed: boolean;
 }
 
 export interface RunOptions {
     readonly expectNoChanges?: boolean;
-    readonly clearPendingCreates?: boolean;
-    /** SIGKILLs the `pulumi` process as soon as this returns true (checked every 50 ms). */
-    readonly killCliWhen?: () => boolean;
 }
 
 export type StackConfig = Record<string, { value: string; secret?: boolean }>;
@@ -71,7 +65,6 @@ export class EngineStack {
         const request: RunRequest = {
             op, stackName: this.stackName, projectName: PROJECT, workDir: this.workDir, toolchainRoot: this.toolchain.root,
             program: this.program, config, envVars: this.env(), expectNoChanges: options.expectNoChanges,
-            clearPendingCreates: options.clearPendingCreates,
         };
         const child = spawn(process.execPath, ["--import", "tsx", RUNNER, JSON.stringify(request)], {
             cwd: ROOT, env: { ...process.env, ...this.env() }, stdio: ["ignore", "pipe", "pipe"],
@@ -79,25 +72,12 @@ export class EngineStack {
         let output = "";
         child.stdout.on("data", (chunk: Buffer) => { output += chunk.toString("utf8"); });
         child.stderr.on("data", (chunk: Buffer) => { output += chunk.toString("utf8"); });
-        let killed = false;
-        const watcher = options.killCliWhen === undefined ? undefined : setInterval(() => {
-            if (!killed && options.killCliWhen?.()) {
-                const cli = childPids(child.pid ?? -1).find((pid) => commandOf(pid) === "pulumi");
-                if (cli !== undefined) {
-                    process.kill(cli, "SIGKILL");
-                    killed = true;
-                }
-            }
-        }, 50);
         const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-        if (watcher !== undefined) {
-            clearInterval(watcher);
-        }
         const line = output.split("\n").reverse().find((l) => l.startsWith("RESULT "));
         if (line === undefined) {
             throw new Error(`the stack runner exited (${code}) without a result:\n${output.slice(-3000)}`);
         }
-        return { ...(JSON.parse(line.slice("RESULT ".length)) as RunResult), output, killed };
+        return { ...(JSON.parse(line.slice("RESULT ".length)) as RunResult), output };
     }
 
     /** The CLI itself, on this stack. */
@@ -122,44 +102,7 @@ export class EngineStack {
         return JSON.parse(stdout) as Record<string, unknown>;
     }
 
-    /** The stack's checkpoint (`pulumi stack export`), with secrets encrypted. */
-    async deployment(): Promise<{ resources?: { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[]; pending_operations?: unknown[] }> {
-        const { stdout, stderr, code } = await this.cli(["stack", "export"]);
-        if (code !== 0) {
-            throw new Error(`pulumi stack export failed: ${stderr}`);
-        }
-        return (JSON.parse(stdout) as { deployment: Awaited<ReturnType<EngineStack["deployment"]>> }).deployment;
-    }
-
     remove(): void {
         fs.rmSync(this.dir, { recursive: true, force: true });
-    }
-}
-
-function childPids(parent: number): number[] {
-    const pids: number[] = [];
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) {
-            continue;
-        }
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            // Field 4 (after the command in parentheses) is the parent's pid.
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            if (ppid === parent) {
-                pids.push(Number(entry));
-            }
-        } catch {
-            // The process ended while we looked.
-        }
-    }
-    return pids;
-}
-
-function commandOf(pid: number): string {
-    try {
-        return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-    } catch {
-        return "";
     }
 }

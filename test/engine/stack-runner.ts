@@ -1,6 +1,6 @@
 /**
  * One Pulumi operation on one stack with the real CLI, run in its own process: the Node SDK keeps its
- * runtime state per process, and a test may kill the CLI mid-update. The program is a module of
+ * runtime state per process. The program is a module of
  * test/engine/programs/ run inline through the Automation API (the CLI connects back to this process's
  * language server with --client), because the Node language host is not served by the Go module proxy.
  *
@@ -20,7 +20,6 @@ export interface RunRequest {
     readonly config: Readonly<Record<string, { value: string; secret?: boolean }>>;
     readonly envVars: Readonly<Record<string, string>>;
     readonly expectNoChanges?: boolean;
-    readonly clearPendingCreates?: boolean;
 }
 
 export interface RunResult {
@@ -60,7 +59,7 @@ async function run(request: RunRequest): Promise<RunResult> {
                 return { ok: true, changes: result.changeSummary };
             }
             case "refresh": {
-                const result = await stack.refresh({ onOutput, clearPendingCreates: request.clearPendingCreates });
+                const result = await stack.refresh({ onOutput });
                 return { ok: true, changes: result.summary.resourceChanges ?? {} };
             }
             case "destroy": {
