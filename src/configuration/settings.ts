@@ -537,11 +537,12 @@ function evaluate(raw: RawSettings): Evaluated {
     }
     const pastedText = text("pastedSecretKeyId");
     if (pastedText !== undefined && !isGuid(pastedText)) {
-        fail("pastedSecretKeyId", `is ${show(pastedText)}, not a client secret's key ID (a GUID)`,
-            [[{ key: "pastedSecretKeyId", value: `<key ID from: npm run email-settings -- --stack ${raw.stack}>` }],
-                [{ key: "pastedSecretKeyId", value: undefined }]]);
-    }
-    if (pastedText !== undefined && emailSettings === "variables") {
+        // Where a pasted secret is kept, the fix is the command to complete with the key ID (validation cannot
+        // pick a placeholder); on a variables stack, no confirmation belongs.
+        fail("pastedSecretKeyId", `is ${show(pastedText)}, not a client secret's key ID (a GUID)`, emailSettings === "variables"
+            ? [[{ key: "pastedSecretKeyId", value: undefined }]]
+            : configChangeCommand(raw.stack, { key: "pastedSecretKeyId", value: `<key ID from: npm run email-settings -- --stack ${raw.stack}>` }));
+    } else if (pastedText !== undefined && emailSettings === "variables") {
         const why = "a confirmed pasted secret means the Email Manager holds a pasted secret, not the variables";
         pending.push([
             { key: "pastedSecretKeyId", problem: `is set but emailSettings is variables; ${why}`, fix: [[{ key: "pastedSecretKeyId", value: undefined }]] },
