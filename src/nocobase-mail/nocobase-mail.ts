@@ -354,7 +354,7 @@ function warnAwaitingPaste(stack: string, status: PasteStatus, waits: boolean, p
 
 /** The status as the schema carries it: absent instead of null. */
 function withoutNulls(status: PasteStatus): PastedSecret {
-    return Object.fromEntries(Object.entries(status).filter(([, value]) => value !== null)) as PastedSecret;
+    return Object.fromEntries(Object.entries(status).filter(([, value]) => value !== null));
 }
 
 /** Every web redirect URI: NocoBase's callbacks, then the kept ones. */
