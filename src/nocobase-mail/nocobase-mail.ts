@@ -11,8 +11,10 @@ import { adoptionChangeProblem } from "../registration/adoption-change";
 import { formatApiPermission } from "../registration/kept-settings";
 import { MailAppRegistration } from "../registration/mail-app-registration";
 import type { RotationOutput } from "../registration/rotation-record";
-import { confirmationProblem, EmailSettingsChoice, emailSettingsChoice, pasteStatus, PasteStatus } from "../registration/pasted-secret";
-import { otherSlot, PastedHold, RotationRecord, SLOT_NAMES } from "../registration/secret-rotation";
+import {
+    confirmationProblem, EmailSettingsChoice, emailSettingsChoice, pasteStatus, PasteStatus, slotNextRotationReplaces,
+} from "../registration/pasted-secret";
+import { PastedHold, RotationRecord, SLOT_NAMES, SlotName, slotHolding } from "../registration/secret-rotation";
 import { readLastRun } from "./last-run";
 
 /** Type token; ComponentProvider serves components of module `index` only. */
@@ -139,7 +141,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
     public readonly clientSecretExpiresAt: pulumi.Output<string>;
     /** The first update at or after this instant (RFC 3339) rotates the client secret. */
     public readonly nextRotationAt: pulumi.Output<string>;
-    /** Secret slot ("a" or "b") the next rotation replaces; the other one stays valid as NocoBase's fallback. */
+    /** Secret slot ("a" or "b") the next rotation replaces; the other one stays valid (NocoBase's fallback, or the pasted secret). */
     public readonly nextRotationReplacesSlot: pulumi.Output<string>;
     /** Which secret slot NocoBase holds and each slot's key ID, expiry and window; export it as the stack output secretRotation. */
     public readonly secretRotation: pulumi.Output<SecretRotation>;
@@ -185,7 +187,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
         this.clientSecretKeyId = from((c) => c.registration.clientSecretKeyId);
         this.clientSecretExpiresAt = from((c) => c.registration.clientSecretExpiresAt);
         this.nextRotationAt = from((c) => c.registration.nextRotationAt);
-        this.nextRotationReplacesSlot = from((c) => otherSlot(c.registration.rotationPlan.nocobaseSlot));
+        this.nextRotationReplacesSlot = from((c) => c.nextRotationReplacesSlot);
         this.secretRotation = from((c) => c.secretRotation as pulumi.Output<SecretRotation>);
         this.emailSettings = from((c) => c.emailSettings.mode);
         this.pastedSecret = from((c) => c.pastedSecret);
@@ -263,10 +265,16 @@ export class NocobaseMail extends pulumi.ComponentResource {
             adoptAdminConsentGrantId: settings.adoptAdminConsentGrantId,
             pasted,
         }, { parent: this, aliases: formerlyAtRoot });
-        const pastedSecret = pastedSecretOutput(settings, pasted, registration, this);
+        // Found in the last run's record: a run never makes the confirmed slot anew, so it holds the same secret after it.
+        const confirmedSlot = pasted?.confirmedKeyId === undefined || lastRun.rotation === undefined ? undefined
+            : slotHolding(lastRun.rotation, pasted.confirmedKeyId);
+        const confirmed = confirmedSlot === undefined || pasted?.confirmedKeyId === undefined ? undefined
+            : { keyId: pasted.confirmedKeyId, slot: confirmedSlot };
+        const pastedSecret = pastedSecretOutput(settings.stack, pasted === undefined ? undefined : confirmed ?? null, registration, this);
+        const nextRotationReplacesSlot = slotNextRotationReplaces(registration.rotationPlan.nocobaseSlot, confirmedSlot, settings.nocobase !== undefined);
 
         if (settings.nocobase === undefined) {
-            return { registration, secretRotation: registration.rotationRecord, emailSettings, pastedSecret };
+            return { registration, secretRotation: registration.rotationRecord, emailSettings, pastedSecret, nextRotationReplacesSlot };
         }
         // NocoBase is written last (after every other resource of the registration), so when it has its new
         // secret nothing else can fail before Pulumi records the outputs. The rotation record waits for it:
@@ -283,7 +291,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
             signInAudience: settings.signInAudience,
         }, { parent: this, aliases: formerlyAtRoot, dependsOn: [registration] });
         const secretRotation = pulumi.all([registration.rotationRecord, handover.clientSecretKeyId]).apply(([record]) => record);
-        return { registration, secretRotation, emailSettings, pastedSecret };
+        return { registration, secretRotation, emailSettings, pastedSecret, nextRotationReplacesSlot };
     }
 }
 
@@ -319,10 +327,13 @@ function checkedEmailSettings(settings: Settings, previous: RotationRecord | und
     return choice;
 }
 
-/** The `pastedSecret` output, and in pasted mode the warning that a secret awaits pasting. */
-function pastedSecretOutput(settings: Settings, pasted: PastedHold | undefined, registration: MailAppRegistration,
+/**
+ * The `pastedSecret` output, and in pasted mode the warning that a secret awaits pasting. `confirmed` is
+ * undefined in variables mode and null in pasted mode before the first confirmation.
+ */
+function pastedSecretOutput(stack: string, confirmed: { keyId: string; slot: SlotName } | null | undefined, registration: MailAppRegistration,
     parent: pulumi.Resource): pulumi.Output<PastedSecret> {
-    if (pasted === undefined) {
+    if (confirmed === undefined) {
         return pulumi.output({});
     }
     const plan = registration.rotationPlan;
@@ -332,8 +343,8 @@ function pastedSecretOutput(settings: Settings, pasted: PastedHold | undefined, 
             return recorded === null ? [] : [[slot, { keyId: recorded.keyId, expiresAt: recorded.expiresAt,
                 windowStart: recorded.kind === "window" ? recorded.windowStart : undefined }]];
         }));
-        const status = pasteStatus(pasted.confirmedKeyId, record.nocobaseSlot, slots, registration.nextRotationAt, plan.waitingForPaste !== undefined);
-        warnAwaitingPaste(settings.stack, status, plan.waitingForPaste !== undefined, parent);
+        const status = pasteStatus(confirmed ?? undefined, record.nocobaseSlot, slots, registration.nextRotationAt, plan.waitingForPaste !== undefined);
+        warnAwaitingPaste(stack, status, plan.waitingForPaste !== undefined, parent);
         return withoutNulls(status);
     });
 }
@@ -414,6 +425,7 @@ interface DeclaredChildren {
     readonly registration: MailAppRegistration;
     readonly emailSettings: EmailSettingsChoice;
     readonly pastedSecret: pulumi.Output<PastedSecret>;
+    readonly nextRotationReplacesSlot: string;
     /** The rotation record, resolved only once NocoBase holds the secret it names. */
     readonly secretRotation: pulumi.Output<RotationOutput>;
 }

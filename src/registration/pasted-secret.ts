@@ -5,7 +5,7 @@
  * anew (secret-rotation.ts). `variables` is the earlier behaviour: Email Settings read the variables the
  * hand-over writes.
  */
-import { RotationRecord, SLOT_NAMES, SlotName, slotHolding } from "./secret-rotation";
+import { otherSlot, RotationRecord, SLOT_NAMES, SlotName, slotHolding } from "./secret-rotation";
 
 export const EMAIL_SETTINGS_MODES = ["pasted", "variables"] as const;
 export type EmailSettingsMode = (typeof EMAIL_SETTINGS_MODES)[number];
@@ -53,6 +53,14 @@ export function confirmationProblem(confirmedKeyId: string, previous: RotationRe
         "or belong to another stack";
 }
 
+/**
+ * The slot the next rotation makes anew: the one besides the newest, except when the Email Manager holds
+ * that one and nothing protects the newest (no variables), which is then made anew again.
+ */
+export function slotNextRotationReplaces(newest: SlotName, confirmedSlot: SlotName | undefined, variablesHandOver: boolean): SlotName {
+    return confirmedSlot !== undefined && confirmedSlot !== newest && !variablesHandOver ? newest : otherSlot(newest);
+}
+
 /** The paste as the stack output `pastedSecret` reports it (null fields: none). */
 export interface PasteStatus {
     /** Key ID confirmed pasted into Email Settings; null before the first confirmation. */
@@ -79,26 +87,25 @@ interface SlotAfterRun {
 }
 
 /**
- * The paste after a run: `newest` is the record's NocoBase slot, `slots` the slots after the run,
+ * The paste after a run: `confirmed` is the confirmed key ID and the slot the last run's record holds it in
+ * (a run never makes that slot anew), `newest` the record's NocoBase slot, `slots` the slots after the run,
  * `nextRotationAt` the next rotation instant and `rotationWaits` whether it waits for the paste.
  */
-export function pasteStatus(confirmedKeyId: string | undefined, newest: SlotName, slots: Readonly<Partial<Record<SlotName, SlotAfterRun>>>,
-    nextRotationAt: string, rotationWaits: boolean): PasteStatus {
-    const confirmedSlot = confirmedKeyId === undefined ? undefined
-        : SLOT_NAMES.find((slot) => slots[slot]?.keyId.toLowerCase() === confirmedKeyId.toLowerCase());
-    const confirmed = confirmedSlot === undefined ? undefined : slots[confirmedSlot];
-    const awaiting = confirmedSlot === newest ? undefined : slots[newest];
+export function pasteStatus(confirmed: { readonly keyId: string; readonly slot: SlotName } | undefined, newest: SlotName,
+    slots: Readonly<Partial<Record<SlotName, SlotAfterRun>>>, nextRotationAt: string, rotationWaits: boolean): PasteStatus {
+    const held = confirmed === undefined ? undefined : slots[confirmed.slot];
+    const awaiting = confirmed?.slot === newest ? undefined : slots[newest];
     let pasteBy: string | null = null;
     if (awaiting !== undefined) {
         // A waiting rotation replaces nothing until the paste; otherwise the next one makes the awaiting slot anew
         // (or, with nothing confirmed, offers a newer secret).
-        const candidates = [...(rotationWaits ? [] : [nextRotationAt]), ...(confirmed === undefined ? [] : [confirmed.expiresAt])];
+        const candidates = [...(rotationWaits ? [] : [nextRotationAt]), ...(held === undefined ? [] : [held.expiresAt])];
         pasteBy = candidates.sort((x, y) => Date.parse(x) - Date.parse(y))[0] ?? null;
     }
     return {
-        confirmedKeyId: confirmed?.keyId ?? null,
-        confirmedSlot: confirmedSlot ?? null,
-        confirmedExpiresAt: confirmed?.expiresAt ?? null,
+        confirmedKeyId: held === undefined ? null : confirmed?.keyId ?? null,
+        confirmedSlot: held === undefined ? null : confirmed?.slot ?? null,
+        confirmedExpiresAt: held?.expiresAt ?? null,
         awaitingSlot: awaiting === undefined ? null : newest,
         awaitingKeyId: awaiting?.keyId ?? null,
         awaitingSince: awaiting?.windowStart ?? null,

@@ -282,6 +282,7 @@ describe("program: what NocoBase's Email Settings read", () => {
         const second = await run(confirmedA, { now: at(31), previousOutputs: first.outputs });
         assert.deepEqual(passwords(second)["nocobase-mail-client-secret-a"], passwords(first)["nocobase-mail-client-secret-a"]);
         assert.equal(record(second).nocobaseSlot, "b");
+        assert.equal(second.outputs.nextRotationReplacesSlot, "b", "the unconfirmed newest slot, not the pasted one");
         assert.deepEqual(second.outputs.pastedSecret, {
             confirmedKeyId: a, confirmedSlot: "a", confirmedExpiresAt: "2027-02-01T00:00:00Z",
             awaitingSlot: "b", awaitingKeyId: keyOf(second, "b"), awaitingSince: "2026-12-03T00:00:00Z", pasteBy: "2027-01-02T00:00:00Z",
@@ -298,6 +299,7 @@ describe("program: what NocoBase's Email Settings read", () => {
         const fourth = await run({ ...pastedConfig, pastedSecretKeyId: keyOf(third, "b") }, { now: at(91), previousOutputs: third.outputs });
         assert.deepEqual(passwords(fourth)["nocobase-mail-client-secret-b"], passwords(third)["nocobase-mail-client-secret-b"]);
         assert.equal(record(fourth).nocobaseSlot, "a");
+        assert.equal(fourth.outputs.nextRotationReplacesSlot, "a", "a, offered and not yet confirmed, is made anew again; b stays");
         assert.equal(password(fourth, "a")?.options?.deleteBeforeReplace, true);
     });
 

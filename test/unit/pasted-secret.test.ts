@@ -78,20 +78,20 @@ describe("the paste's deadline", () => {
     const slots = { a: { keyId: A, expiresAt: "2027-02-01T00:00:00Z", windowStart: "2026-11-03T00:00:00Z" }, b: { keyId: B, expiresAt: "2027-03-03T00:00:00Z", windowStart: "2026-12-03T00:00:00Z" } };
 
     it("is the earlier of the held secret's expiry and the next rotation, which makes the awaiting slot anew", () => {
-        assert.deepEqual(pasteStatus(A, "b", slots, "2027-01-02T00:00:00Z", false), {
+        assert.deepEqual(pasteStatus({ keyId: A, slot: "a" }, "b", slots, "2027-01-02T00:00:00Z", false), {
             confirmedKeyId: A, confirmedSlot: "a", confirmedExpiresAt: "2027-02-01T00:00:00Z",
             awaitingSlot: "b", awaitingKeyId: B, awaitingSince: "2026-12-03T00:00:00Z", pasteBy: "2027-01-02T00:00:00Z",
         });
-        assert.equal(pasteStatus(A, "b", slots, "2027-03-01T00:00:00Z", false).pasteBy, "2027-02-01T00:00:00Z");
+        assert.equal(pasteStatus({ keyId: A, slot: "a" }, "b", slots, "2027-03-01T00:00:00Z", false).pasteBy, "2027-02-01T00:00:00Z");
     });
 
     it("is the held secret's expiry alone while the rotation waits, and the next rotation while nothing is confirmed", () => {
-        assert.equal(pasteStatus(A, "b", slots, "2027-01-02T00:00:00Z", true).pasteBy, "2027-02-01T00:00:00Z");
+        assert.equal(pasteStatus({ keyId: A, slot: "a" }, "b", slots, "2027-01-02T00:00:00Z", true).pasteBy, "2027-02-01T00:00:00Z");
         assert.equal(pasteStatus(undefined, "b", slots, "2027-01-02T00:00:00Z", false).pasteBy, "2027-01-02T00:00:00Z");
     });
 
     it("is none when Email Settings hold the newest secret", () => {
-        const status = pasteStatus(B.toUpperCase(), "b", slots, "2027-01-02T00:00:00Z", false);
+        const status = pasteStatus({ keyId: B, slot: "b" }, "b", slots, "2027-01-02T00:00:00Z", false);
         assert.deepEqual([status.confirmedKeyId, status.awaitingKeyId, status.pasteBy], [B, null, null]);
     });
 });
