@@ -419,6 +419,8 @@ export interface PastedSecret {
     readonly awaitingSince?: string;
     /** Paste and confirm the awaiting secret before this instant (RFC 3339). */
     readonly pasteBy?: string;
+    /** True while a due rotation waits for the paste (the variables hold the newest slot, Email Settings the other). */
+    readonly rotationWaitsForPaste?: boolean;
 }
 
 interface DeclaredChildren {

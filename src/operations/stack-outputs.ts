@@ -54,6 +54,7 @@ export interface StackOutputs {
         readonly awaitingKeyId?: string;
         readonly awaitingSince?: string;
         readonly pasteBy?: string;
+        readonly rotationWaitsForPaste?: boolean;
     };
 }
 
@@ -129,7 +130,7 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
     }
     const pasted = record.pastedSecret;
     if (pasted !== undefined && (typeof pasted !== "object" || pasted === null || Array.isArray(pasted) ||
-        !Object.values(pasted).every((v) => typeof v === "string"))) {
+        !Object.entries(pasted).every(([k, v]) => typeof v === (k === "rotationWaitsForPaste" ? "boolean" : "string")))) {
         missing.push("pastedSecret");
     }
     if (missing.length > 0) {

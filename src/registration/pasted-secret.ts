@@ -77,6 +77,8 @@ export interface PasteStatus {
     readonly awaitingSince: string | null;
     /** Paste and confirm the awaiting secret before this instant (RFC 3339): the held one expires, or the next rotation makes its slot anew. */
     readonly pasteBy: string | null;
+    /** True when a due rotation waits for the paste (both slots are held); null otherwise. */
+    readonly rotationWaitsForPaste: true | null;
 }
 
 /** A slot as recorded after the run: its key ID, expiry and window start (none for an inherited secret). */
@@ -110,5 +112,6 @@ export function pasteStatus(confirmed: { readonly keyId: string; readonly slot: 
         awaitingKeyId: awaiting?.keyId ?? null,
         awaitingSince: awaiting?.windowStart ?? null,
         pasteBy,
+        rotationWaitsForPaste: rotationWaits ? true : null,
     };
 }

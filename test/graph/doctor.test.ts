@@ -262,6 +262,21 @@ describe("doctor", () => {
             }, { probeSecret: false }), ["pasted-secret-expired"]);
         });
 
+        it("reports a rotation that waits for the paste as paste-due, not as a missed run", async () => {
+            const codes = await codesAfter({}, (env) => {
+                pasted(env, { pasteInDays: 80 });
+                const outputs = env as unknown as { nextRotationAt: string; pastedSecret: Record<string, unknown> };
+                outputs.nextRotationAt = new Date(Date.now() - 20 * DAY).toISOString();
+                outputs.pastedSecret.rotationWaitsForPaste = true;
+            }, { probeSecret: false });
+            assert.deepEqual(codes, ["paste-due"]);
+            // The same passed rotation without the wait is a missed run.
+            assert.ok((await codesAfter({}, (env) => {
+                pasted(env, { pasteInDays: 80 });
+                (env as unknown as { nextRotationAt: string }).nextRotationAt = new Date(Date.now() - 20 * DAY).toISOString();
+            }, { probeSecret: false })).includes("rotation-missed"));
+        });
+
         it("says nothing about Email Settings for a stack whose Email Settings read variables", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "variables" });
             (env as unknown as Record<string, unknown>).emailSettings = "variables";

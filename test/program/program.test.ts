@@ -313,6 +313,8 @@ describe("program: what NocoBase's Email Settings read", () => {
         assert.deepEqual(passwords(third), passwords(second), "neither slot is made anew");
         assert.deepEqual(record(third), record(second));
         assert.equal((third.outputs.pastedSecret as { pasteBy: string }).pasteBy, "2027-02-01T00:00:00Z", "only the held secret's expiry bounds the paste");
+        assert.equal((third.outputs.pastedSecret as { rotationWaitsForPaste?: boolean }).rotationWaitsForPaste, true);
+        assert.equal((second.outputs.pastedSecret as { rotationWaitsForPaste?: boolean }).rotationWaitsForPaste, undefined);
         assert.ok(warnings.some((w) => w.includes("The due rotation waits for it")), JSON.stringify(warnings));
     });
 

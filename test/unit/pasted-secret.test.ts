@@ -81,12 +81,14 @@ describe("the paste's deadline", () => {
         assert.deepEqual(pasteStatus({ keyId: A, slot: "a" }, "b", slots, "2027-01-02T00:00:00Z", false), {
             confirmedKeyId: A, confirmedSlot: "a", confirmedExpiresAt: "2027-02-01T00:00:00Z",
             awaitingSlot: "b", awaitingKeyId: B, awaitingSince: "2026-12-03T00:00:00Z", pasteBy: "2027-01-02T00:00:00Z",
+            rotationWaitsForPaste: null,
         });
         assert.equal(pasteStatus({ keyId: A, slot: "a" }, "b", slots, "2027-03-01T00:00:00Z", false).pasteBy, "2027-02-01T00:00:00Z");
     });
 
     it("is the held secret's expiry alone while the rotation waits, and the next rotation while nothing is confirmed", () => {
-        assert.equal(pasteStatus({ keyId: A, slot: "a" }, "b", slots, "2027-01-02T00:00:00Z", true).pasteBy, "2027-02-01T00:00:00Z");
+        const waiting = pasteStatus({ keyId: A, slot: "a" }, "b", slots, "2027-01-02T00:00:00Z", true);
+        assert.deepEqual([waiting.pasteBy, waiting.rotationWaitsForPaste], ["2027-02-01T00:00:00Z", true]);
         assert.equal(pasteStatus(undefined, "b", slots, "2027-01-02T00:00:00Z", false).pasteBy, "2027-01-02T00:00:00Z");
     });
 

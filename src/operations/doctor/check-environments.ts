@@ -93,8 +93,9 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
     try {
         await signIns.to(expected.tenantId);
         const live = await readLiveRegistration(services.graphFor(expected.tenantId), expected, graphServicePrincipals);
-        const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays });
         const pasted = checkPastedSecret(expected, live, { now: services.now(), warnDays: options.warnDays });
+        const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays })
+            .filter((f) => !(pasted.rotationWaits && f.code === "rotation-missed"));
         findings.push(...pasted.findings);
         // Without the application or its service principal the token endpoint can only repeat that finding.
         if (options.probeSecret && live.application !== undefined && live.servicePrincipalId !== undefined) {

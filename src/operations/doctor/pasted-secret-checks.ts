@@ -19,12 +19,17 @@ function pasteFix(stack: string, keyId: string | undefined): string {
         `then confirm it: pulumi config set --stack ${stack} nocobase-entra-mail:pastedSecretKeyId ${keyId ?? "<key ID>"} and run pulumi up --stack ${stack}.`;
 }
 
-/** The report line and findings of a stack in pasted mode; nothing for a stack whose Email Settings read variables. */
+/**
+ * The report line and findings of a stack in pasted mode; nothing for a stack whose Email Settings read
+ * variables. `rotationWaits`: a due rotation waits for the paste, so its passed `nextRotationAt` is no
+ * missed run (the paste-due finding says what to do instead).
+ */
 export function checkPastedSecret(expected: StackOutputs, live: LiveRegistration, options: CheckOptions):
-    { readonly report: PastedSecretReport | undefined; readonly findings: Finding[] } {
+    { readonly report: PastedSecretReport | undefined; readonly findings: Finding[]; readonly rotationWaits: boolean } {
     if (expected.emailSettings !== "pasted" || live.application === undefined) {
-        return { report: undefined, findings: [] };
+        return { report: undefined, findings: [], rotationWaits: false };
     }
+    const rotationWaits = expected.pastedSecret?.rotationWaitsForPaste === true;
     const status = expected.pastedSecret ?? {};
     const stack = expected.environment;
     const findings: Finding[] = [];
@@ -47,13 +52,14 @@ export function checkPastedSecret(expected: StackOutputs, live: LiveRegistration
     }
     if (status.awaitingKeyId !== undefined && status.pasteBy !== undefined && findings.length === 0) {
         const daysLeft = (Date.parse(status.pasteBy) - options.now.getTime()) / DAY_MS;
-        if (daysLeft <= options.warnDays) {
+        if (daysLeft <= options.warnDays || rotationWaits) {
             findings.push({
                 code: "paste-due", severity: "warning",
                 message: `A newer client secret (key ID ${status.awaitingKeyId}) awaits pasting into Email Settings since ` +
                     `${status.awaitingSince ?? "the last rotation"}; it must be pasted and confirmed before ${status.pasteBy}` +
                     (daysLeft <= 0 ? ", which has passed" : `, in ${Math.floor(daysLeft)} days`) + ` (warning threshold ${options.warnDays} days).` +
-                    (status.confirmedKeyId === undefined ? " No pasted secret is confirmed, so no run protects the one in Email Settings." : ""),
+                    (status.confirmedKeyId === undefined ? " No pasted secret is confirmed, so no run protects the one in Email Settings." : "") +
+                    (rotationWaits ? ` The rotation due at ${expected.nextRotationAt} waits for it: NocoBase's variables hold the newest secret and Email Settings the other.` : ""),
                 fix: pasteFix(stack, status.awaitingKeyId),
             });
         }
@@ -67,5 +73,6 @@ export function checkPastedSecret(expected: StackOutputs, live: LiveRegistration
             pasteBy: status.pasteBy,
         },
         findings,
+        rotationWaits,
     };
 }
