@@ -11,6 +11,8 @@ import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
 import { GraphServicePrincipalCache, readLiveRegistration } from "./live-registration";
+import { readAppManagementPolicies, TenantPolicyCache } from "../../microsoft/app-management-policy";
+import { checkPolicies } from "./policy-checks";
 import { checkRegistration } from "./registration-checks";
 import { findingsFromProbe, type ProbeOutcome } from "./secret-probe";
 
@@ -86,13 +88,27 @@ class SignIns {
     }
 }
 
+/** What one run reads once per tenant and shares between its environments. */
+interface TenantReads {
+    readonly graphServicePrincipals: GraphServicePrincipalCache;
+    readonly tenantPolicies: TenantPolicyCache;
+}
+
 async function checkOne(expected: StackOutputs, source: string, options: DoctorOptions, services: DoctorServices,
-    graphServicePrincipals: GraphServicePrincipalCache, signIns: SignIns): Promise<EnvironmentReport> {
+    shared: TenantReads, signIns: SignIns): Promise<EnvironmentReport> {
     const base = { environment: expected.environment, source, tenantId: expected.tenantId, clientId: expected.clientId };
     try {
         await signIns.to(expected.tenantId);
-        const live = await readLiveRegistration(services.graphFor(expected.tenantId), expected, graphServicePrincipals);
+        const graph = services.graphFor(expected.tenantId);
+        const live = await readLiveRegistration(graph, expected, shared.graphServicePrincipals);
         const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays });
+        const notes: string[] = [];
+        if (live.application !== undefined) {
+            const read = await readAppManagementPolicies(graph, expected.tenantId, live.application.id, shared.tenantPolicies);
+            const policies = checkPolicies(expected, live, read, services.now());
+            findings.push(...policies.findings);
+            notes.push(...policies.notes);
+        }
         // Without the application or its service principal the token endpoint can only repeat that finding.
         if (options.probeSecret && live.application !== undefined && live.servicePrincipalId !== undefined) {
             findings.push(...findingsFromProbe(expected, await services.probe(expected)));
@@ -101,7 +117,7 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
             findings.push(...await services.nocobase(expected));
         }
         const unique = dedupe(findings);
-        return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique };
+        return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique, ...(notes.length > 0 ? { notes } : {}) };
     } catch (err) {
         const error = err instanceof MicrosoftServiceError || err instanceof NocobaseError ? err.message : `unexpected failure: ${redactForeignText((err as Error).message)}`;
         return { ...base, outcome: "unchecked", findings: [], error };
@@ -110,9 +126,9 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
 
 export async function checkEnvironments(documents: readonly StackOutputsText[], options: DoctorOptions,
     services: DoctorServices): Promise<EnvironmentReport[]> {
-    const graphServicePrincipals = new GraphServicePrincipalCache();
+    const shared: TenantReads = { graphServicePrincipals: new GraphServicePrincipalCache(), tenantPolicies: new TenantPolicyCache() };
     const signIns = new SignIns(services);
     return mapWithConcurrency(environmentsOf(documents, options.probeSecret), options.concurrency, (env) => env.outputs
-        ? checkOne(env.outputs, env.source, options, services, graphServicePrincipals, signIns)
+        ? checkOne(env.outputs, env.source, options, services, shared, signIns)
         : Promise.resolve<EnvironmentReport>({ environment: env.source, source: env.source, outcome: "unchecked", findings: [], error: env.error }));
 }

@@ -1,4 +1,5 @@
 /** What the live check reports about one environment. */
+import type { PolicyProblemCode } from "../policy-problems";
 
 type FindingCode =
     | "registration-missing"
@@ -25,7 +26,8 @@ type FindingCode =
     | "nocobase-key-id-stale"
     | "nocobase-restart-pending"
     | "nocobase-api-key-expiring"
-    | "nocobase-api-key-expired";
+    | "nocobase-api-key-expired"
+    | PolicyProblemCode;
 
 type Severity = "error" | "warning";
 
@@ -49,6 +51,8 @@ export interface EnvironmentReport {
     readonly clientId?: string;
     readonly outcome: Outcome;
     readonly findings: readonly Finding[];
+    /** What could not be checked and what that means (a policy the identity may not read); no finding, no effect on the exit code. */
+    readonly notes?: readonly string[];
     /** Why the environment could not be checked (outcome "unchecked"). */
     readonly error?: string;
 }

@@ -11,6 +11,7 @@ import type { StackOutputs } from "../stack-outputs";
 interface LivePasswordCredential {
     readonly keyId: string;
     readonly displayName: string | null;
+    readonly startDateTime?: string;
     readonly endDateTime: string;
 }
 
@@ -24,6 +25,8 @@ interface LiveApplication {
     readonly appId: string;
     readonly displayName: string;
     readonly signInAudience: string;
+    /** When the application was created; app-management restrictions may cover only applications created after a date. */
+    readonly createdDateTime: string | undefined;
     readonly requestedAccessTokenVersion: number | null;
     readonly redirectUris: readonly string[];
     readonly requiredResourceAccess: readonly LiveResourceAccess[];
@@ -45,13 +48,14 @@ interface GraphApplication {
     appId: string;
     displayName: string;
     signInAudience: string;
+    createdDateTime?: string;
     api?: { requestedAccessTokenVersion?: number | null };
     web?: { redirectUris?: string[] };
     requiredResourceAccess?: LiveResourceAccess[];
     passwordCredentials?: LivePasswordCredential[];
 }
 
-const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,api,web,requiredResourceAccess,passwordCredentials";
+const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,createdDateTime,api,web,requiredResourceAccess,passwordCredentials";
 
 /** Microsoft Graph's service principal id per tenant, looked up once per run. */
 export class GraphServicePrincipalCache {
@@ -90,11 +94,12 @@ export async function readLiveRegistration(graph: GraphClient, expected: StackOu
         appId: app.body.appId,
         displayName: app.body.displayName,
         signInAudience: app.body.signInAudience,
+        createdDateTime: app.body.createdDateTime,
         requestedAccessTokenVersion: app.body.api?.requestedAccessTokenVersion ?? null,
         redirectUris: app.body.web?.redirectUris ?? [],
         requiredResourceAccess: app.body.requiredResourceAccess ?? [],
         passwordCredentials: (app.body.passwordCredentials ?? []).map((p) => ({
-            keyId: p.keyId, displayName: p.displayName ?? null, endDateTime: p.endDateTime,
+            keyId: p.keyId, displayName: p.displayName ?? null, startDateTime: p.startDateTime, endDateTime: p.endDateTime,
         })),
     };
     // Read only for stacks that name owners: they are what a deployer's ownership depends on.
