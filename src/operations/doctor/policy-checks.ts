@@ -35,7 +35,11 @@ export function checkPolicies(expected: StackOutputs, live: LiveRegistration, re
         stack: expected.environment, schedule: scheduleOf(expected, live), signInAudience: expected.signInAudience, clientId: expected.clientId,
     });
     return {
-        findings: problems.map((p) => ({ code: p.code, severity: "error", message: `${capitalised(p.problem)}.`, fix: `${capitalised(p.fix)}.` })),
+        findings: problems.map((p) => ({
+            code: p.code, severity: "error", message: `${capitalised(p.problem)}.`,
+            // A command stays as it is typed.
+            fix: `${p.fix.startsWith("pulumi ") ? `Run ${p.fix}` : capitalised(p.fix)}.`,
+        })),
         notes: [],
     };
 }
