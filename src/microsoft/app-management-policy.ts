@@ -191,10 +191,11 @@ function unreadableReason(operation: string): string {
         `or have an administrator look at ${POLICY_PORTAL}`;
 }
 
-/** The tenant's default policy; undefined body when Graph answers 403. */
-async function readTenantDefault(graph: GraphClient, tenantId: string): Promise<{ status: number; body: TenantAppManagementPolicy | undefined }> {
+/** The tenant's default policy; undefined body when Graph answers 403. Undefined `tenantId`: the signed-in tenant. */
+async function readTenantDefault(graph: GraphClient, tenantId: string | undefined): Promise<{ status: number; body: TenantAppManagementPolicy | undefined }> {
     return graph.get<TenantAppManagementPolicy>("/policies/defaultAppManagementPolicy", {
-        operation: `read the default app-management policy of tenant ${tenantId}`, accept: [403],
+        operation: `read the default app-management policy of ${tenantId === undefined ? "the signed-in tenant" : `tenant ${tenantId}`}`,
+        accept: [403],
     });
 }
 
@@ -205,12 +206,13 @@ async function readTenantDefault(graph: GraphClient, tenantId: string): Promise<
 export class TenantPolicyCache {
     private readonly reads = new Map<string, Promise<{ status: number; body: TenantAppManagementPolicy | undefined }>>();
 
-    get(tenantId: string, graph: GraphClient): Promise<{ status: number; body: TenantAppManagementPolicy | undefined }> {
-        let read = this.reads.get(tenantId);
+    get(tenantId: string | undefined, graph: GraphClient): Promise<{ status: number; body: TenantAppManagementPolicy | undefined }> {
+        const key = tenantId ?? "";
+        let read = this.reads.get(key);
         if (!read) {
             read = readTenantDefault(graph, tenantId);
-            read.catch(() => this.reads.delete(tenantId));
-            this.reads.set(tenantId, read);
+            read.catch(() => this.reads.delete(key));
+            this.reads.set(key, read);
         }
         return read;
     }
@@ -220,7 +222,7 @@ export class TenantPolicyCache {
  * Reads the policies that may apply to an application (`applicationObjectId`; undefined for one not created
  * yet: the tenant's default alone). A 403 is an answer, not a failure: the report says what it means.
  */
-export async function readAppManagementPolicies(graph: GraphClient, tenantId: string, applicationObjectId: string | undefined,
+export async function readAppManagementPolicies(graph: GraphClient, tenantId: string | undefined, applicationObjectId: string | undefined,
     cache: TenantPolicyCache = new TenantPolicyCache()): Promise<PolicyRead> {
     const tenantDefault = await cache.get(tenantId, graph);
     if (tenantDefault.status === 403) {

@@ -5,7 +5,12 @@
  * themselves, through the Graph client, with the fix they carry.
  */
 import assert from "node:assert/strict";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { parseAdoptArguments } from "../../src/operations/adoption/adopt-arguments";
+import { runPreflight } from "../../src/operations/adoption/adoption-preflight";
 import { applyChanges, validateSettings, type ConfigChange, type RawSettings } from "../../src/configuration/settings";
 import { signInTo } from "../../src/microsoft/credentials";
 import { MicrosoftServiceError } from "../../src/microsoft/service-error";
@@ -157,6 +162,42 @@ describe("app-management policies", () => {
             displayName: "NocoBase mail exemption", restrictions: { passwordCredentials: [], keyCredentials: [] },
         });
         assert.deepEqual((await doctor(env)).findings, []);
+    });
+
+    /** The adoption preflight of a portal-made registration owned by the caller, for a stack with default settings. */
+    async function preflight(caller: { clientId: string; clientSecret: string; servicePrincipalId: string }) {
+        const { application } = emulator.directory.seedPortalRegistration(
+            { displayName: "Mail (portal)", signInAudience: "AzureADandPersonalMicrosoftAccount", api: { requestedAccessTokenVersion: 2 } },
+            { owners: [caller.servicePrincipalId] });
+        const dir = await mkdtemp(join(tmpdir(), "policy-adopt-"));
+        await writeFile(join(dir, "Pulumi.adopted.yaml"), "config:\n  nocobase-entra-mail:nocobaseUrl: https://crm.contoso.example\n");
+        const args = parseAdoptArguments(["--stack", "adopted", "--object-id", application.id, "--stacks-dir", dir, "--json",
+            "--deployer", caller.servicePrincipalId]);
+        const outcome = await runPreflight(args, { graph: emulatorGraphClient(emulator, caller), signedInIdentity: () => Promise.resolve(undefined) });
+        assert.equal(outcome.error, undefined);
+        return { outcome, report: JSON.parse(outcome.output) as { items: Array<{ area: string; effect: string; subject: string; detail?: string; fix?: string }>; notes: string[] } };
+    }
+
+    it("fails the adoption preflight on a cap the stack's schedule exceeds, with the fix", async () => {
+        enableTenantPolicy(restriction({ restrictionType: "passwordLifetime", maxLifetime: "P90D" }));
+        const { outcome, report } = await preflight(reader);
+        assert.equal(outcome.exitCode, 1);
+        const policy = report.items.filter((i) => i.area === "app-management policy");
+        assert.deepEqual(policy.map((i) => [i.effect, i.subject]), [["fails", "secret-lifetime-over-policy"]]);
+        assert.match(policy[0].detail ?? "", /the stack's secrets live 180 days/);
+        assert.deepEqual(configChanges(policy[0].fix ?? "", "adopted"), [
+            { key: "secretLifetimeCapDays", value: "90" }, { key: "secretLifetimeDays", value: "90" }, { key: "secretRotationDays", value: "41" },
+        ]);
+        assert.deepEqual(report.notes, []);
+    });
+
+    it("notes in the adoption preflight that a deployer without the permission could not read the policies, and goes on", async () => {
+        enableTenantPolicy(restriction({ restrictionType: "passwordAddition" }));
+        const owner = emulator.directory.seedCaller("adopting deployer without Policy.Read.All");
+        const { outcome, report } = await preflight(owner);
+        assert.equal(outcome.exitCode, 0, "nothing lost, nothing known to fail");
+        assert.equal(report.items.filter((i) => i.area === "app-management policy").length, 0);
+        assert.match(report.notes[0], /could not be read .*HTTP 403; the identity lacks Policy\.Read\.All/);
     });
 
     it("reports, without failing the check, that a deployer without the policy permission could not read the policies", async () => {

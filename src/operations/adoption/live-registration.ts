@@ -34,6 +34,8 @@ export interface AdoptionSnapshot {
     readonly appId: string;
     readonly displayName: string;
     readonly signInAudience: string;
+    /** When the application was created; app-management restrictions may cover only applications created after a date. */
+    readonly createdDateTime: string | undefined;
     readonly api: LiveApiSettings;
     readonly identifierUris: readonly string[];
     readonly appRoles: number;
@@ -53,6 +55,7 @@ interface GraphApplicationBody {
     appId: string;
     displayName: string;
     signInAudience: string;
+    createdDateTime?: string;
     api?: {
         requestedAccessTokenVersion?: number | null;
         oauth2PermissionScopes?: unknown[];
@@ -68,7 +71,7 @@ interface GraphApplicationBody {
     passwordCredentials?: Array<{ keyId: string; displayName?: string | null; endDateTime: string }>;
 }
 
-const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,api,identifierUris,appRoles,web,spa,publicClient," +
+const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,createdDateTime,api,identifierUris,appRoles,web,spa,publicClient," +
     "requiredResourceAccess,passwordCredentials";
 
 /** Reads the registration; undefined when Graph has no application with this object ID. */
@@ -114,6 +117,7 @@ export async function readAdoptionSnapshot(graph: GraphClient, objectId: string)
         appId: body.appId,
         displayName: body.displayName,
         signInAudience: body.signInAudience,
+        createdDateTime: body.createdDateTime,
         api: {
             requestedAccessTokenVersion: body.api?.requestedAccessTokenVersion ?? null,
             oauth2PermissionScopes: body.api?.oauth2PermissionScopes?.length ?? 0,
