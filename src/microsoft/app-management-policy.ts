@@ -7,6 +7,7 @@
  * on or after that instant. `audiences` (blocking personal-account and multi-tenant audiences) is a beta
  * property: it is judged when Graph returns it.
  */
+import { PerTenantRead } from "./directory-reader";
 import type { GraphClient } from "./graph-client";
 import { MicrosoftServiceError } from "./service-error";
 import type { SignInAudience } from "../registration/sign-in-audience";
@@ -191,31 +192,19 @@ function unreadableReason(operation: string): string {
         `or have an administrator look at ${POLICY_PORTAL}`;
 }
 
-/** The tenant's default policy; undefined body when Graph answers 403. Undefined `tenantId`: the signed-in tenant. */
-async function readTenantDefault(graph: GraphClient, tenantId: string | undefined): Promise<{ status: number; body: TenantAppManagementPolicy | undefined }> {
-    return graph.get<TenantAppManagementPolicy>("/policies/defaultAppManagementPolicy", {
-        operation: `read the default app-management policy of ${tenantId === undefined ? "the signed-in tenant" : `tenant ${tenantId}`}`,
-        accept: [403],
-    });
+interface TenantDefaultRead {
+    readonly status: number;
+    /** Undefined when Graph answers 403. */
+    readonly body: TenantAppManagementPolicy | undefined;
 }
 
-/**
- * The tenant's default policy, read once per tenant and run: it is the same for every application.
- * A failed read is forgotten, so it does not poison the other environments of the tenant.
- */
-export class TenantPolicyCache {
-    private readonly reads = new Map<string, Promise<{ status: number; body: TenantAppManagementPolicy | undefined }>>();
+export type TenantPolicyCache = PerTenantRead<TenantDefaultRead>;
 
-    get(tenantId: string | undefined, graph: GraphClient): Promise<{ status: number; body: TenantAppManagementPolicy | undefined }> {
-        const key = tenantId ?? "";
-        let read = this.reads.get(key);
-        if (!read) {
-            read = readTenantDefault(graph, tenantId);
-            read.catch(() => this.reads.delete(key));
-            this.reads.set(key, read);
-        }
-        return read;
-    }
+/** The tenant's default policy, read once per tenant and run: it is the same for every application. */
+export function tenantPolicyCache(): TenantPolicyCache {
+    return new PerTenantRead((graph, tenant) => graph.get<TenantAppManagementPolicy>("/policies/defaultAppManagementPolicy", {
+        operation: `read the default app-management policy of ${tenant}`, accept: [403],
+    }));
 }
 
 /**
@@ -223,7 +212,7 @@ export class TenantPolicyCache {
  * yet: the tenant's default alone). A 403 is an answer, not a failure: the report says what it means.
  */
 export async function readAppManagementPolicies(graph: GraphClient, tenantId: string | undefined, applicationObjectId: string | undefined,
-    cache: TenantPolicyCache = new TenantPolicyCache()): Promise<PolicyRead> {
+    cache: TenantPolicyCache = tenantPolicyCache()): Promise<PolicyRead> {
     const tenantDefault = await cache.get(tenantId, graph);
     if (tenantDefault.status === 403) {
         return { readable: false, reason: unreadableReason("GET /policies/defaultAppManagementPolicy") };

@@ -10,8 +10,9 @@ import { NocobaseError } from "../../nocobase/client";
 import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../stack-outputs";
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
-import { GraphServicePrincipalCache, readLiveRegistration } from "./live-registration";
-import { readAppManagementPolicies, TenantPolicyCache } from "../../microsoft/app-management-policy";
+import { readLiveRegistration } from "./live-registration";
+import { graphServicePrincipalCache, type GraphServicePrincipalCache } from "../../microsoft/directory-reader";
+import { readAppManagementPolicies, tenantPolicyCache, type TenantPolicyCache } from "../../microsoft/app-management-policy";
 import { checkPolicies } from "./policy-checks";
 import { checkRegistration } from "./registration-checks";
 import { findingsFromProbe, type ProbeOutcome } from "./secret-probe";
@@ -126,7 +127,7 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
 
 export async function checkEnvironments(documents: readonly StackOutputsText[], options: DoctorOptions,
     services: DoctorServices): Promise<EnvironmentReport[]> {
-    const shared: TenantReads = { graphServicePrincipals: new GraphServicePrincipalCache(), tenantPolicies: new TenantPolicyCache() };
+    const shared: TenantReads = { graphServicePrincipals: graphServicePrincipalCache(), tenantPolicies: tenantPolicyCache() };
     const signIns = new SignIns(services);
     return mapWithConcurrency(environmentsOf(documents, options.probeSecret), options.concurrency, (env) => env.outputs
         ? checkOne(env.outputs, env.source, options, services, shared, signIns)
