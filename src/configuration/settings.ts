@@ -27,6 +27,8 @@ export const DEFAULTS = {
     secretRotationDays: 60,
     secretLifetimeDays: 180,
     secretGeneration: 1,
+    /** No cap declared: Pulumi.yaml needs a default for a key to be optional. */
+    secretLifetimeCapDays: 0,
     grantAdminConsent: false,
     owners: [] as string[],
     nocobaseClientIdVariable: DEFAULT_CLIENT_ID_VARIABLE,
@@ -437,7 +439,7 @@ function evaluate(raw: RawSettings): Evaluated {
     const capText = text("secretLifetimeCapDays");
     const removeCap: FixOptions = [[{ key: "secretLifetimeCapDays", value: undefined }]];
     let capDays: number | undefined;
-    if (capText !== undefined) {
+    if (capText !== undefined && Number(capText) !== DEFAULTS.secretLifetimeCapDays) {
         capDays = /^\d+$/.test(capText) && Number.isSafeInteger(Number(capText)) ? Number(capText)
             : fail("secretLifetimeCapDays", `is ${show(capText)}, not a whole number of days`, removeCap);
         if (capDays !== undefined && capDays < MIN_SECRET_LIFETIME_CAP_DAYS) {

@@ -175,6 +175,7 @@ describe("settings refusals", () => {
         const s = valid({ secretRotationDays: "41", secretLifetimeDays: "90", secretLifetimeCapDays: "90" });
         assert.equal(s.secretLifetimeCapDays, 90);
         assert.equal(valid({}).secretLifetimeCapDays, undefined);
+        assert.equal(valid({ secretLifetimeCapDays: "0" }).secretLifetimeCapDays, undefined, "0, the default, declares no cap");
         assert.equal(onlyProblem({ secretRotationDays: "41", secretLifetimeDays: "91", secretLifetimeCapDays: "90" }).fix,
             "pulumi config set --stack dev nocobase-entra-mail:secretLifetimeDays 90");
         assert.equal(onlyProblem({ secretRotationDays: "42", secretLifetimeDays: "90", secretLifetimeCapDays: "90" }).fix,
