@@ -27,6 +27,7 @@ function nocobaseMailArgs(settings: Settings): NocobaseMailArgs {
         secretRotationDays: settings.rotation.rotationDays,
         secretLifetimeDays: settings.rotation.lifetimeDays,
         secretGeneration: settings.rotation.generation,
+        secretLifetimeCapDays: settings.secretLifetimeCapDays,
         grantAdminConsent: settings.grantAdminConsent,
         owners: [...settings.owners],
         additionalWebRedirectUris: [...settings.additionalWebRedirectUris],

@@ -28,6 +28,8 @@ export const DEFAULTS = {
     secretRotationDays: 60,
     secretLifetimeDays: 180,
     secretGeneration: 1,
+    /** No cap declared: Pulumi.yaml needs a default for a key to be optional. */
+    secretLifetimeCapDays: 0,
     grantAdminConsent: false,
     owners: [] as string[],
     nocobaseClientIdVariable: DEFAULT_CLIENT_ID_VARIABLE,
@@ -47,7 +49,7 @@ export const CONFIG_KEYS = [
     "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "owners",
     "adoptApplicationObjectId", "nocobaseApiUrl", "nocobaseClientIdVariable", "nocobaseClientSecretVariable",
     "additionalWebRedirectUris", "spaRedirectUris", "publicClientRedirectUris", "additionalPermissions",
-    "adoptAdminConsentGrantId", "emailSettings", "pastedSecretKeyId",
+    "adoptAdminConsentGrantId", "emailSettings", "pastedSecretKeyId", "secretLifetimeCapDays",
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -55,6 +57,7 @@ export type ConfigKey = (typeof CONFIG_KEYS)[number];
 /** Keys whose values are numbers, booleans or names, never a credential: a fix may repeat them. */
 const TYPED_KEYS: readonly ConfigKey[] = [
     "signInAudience", "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "emailSettings",
+    "secretLifetimeCapDays",
 ];
 
 /** Stack configuration as Pulumi hands it over: strings (arrays as JSON), undefined when unset. */
@@ -83,6 +86,8 @@ export interface Settings {
     readonly displayName: string;
     readonly signInAudience: SignInAudience;
     readonly rotation: RotationPolicy;
+    /** The longest client secret the tenant's app-management policy allows, in days, as the stack file declares it. */
+    readonly secretLifetimeCapDays: number | undefined;
     readonly grantAdminConsent: boolean;
     readonly owners: readonly string[];
     readonly adoptApplicationObjectId: string | undefined;
@@ -242,13 +247,16 @@ function fixes(raw: RawSettings, key: string, changes: readonly ConfigChange[], 
         return true;
     }
     const blamedBefore = new Set(before.flatMap(keysOf));
-    return after.pending.every((pending) => !keysOf(pending).includes(key) && keysOf(pending).every((k) => blamedBefore.has(k)));
+    // A rule between two keys is shown on its first key: a fix must not move it onto the other one.
+    const shownBefore = new Set(before.map((pending) => pending[0].key));
+    return after.pending.every((pending) => !keysOf(pending).includes(key) && keysOf(pending).every((k) => blamedBefore.has(k)) &&
+        shownBefore.has(pending[0].key));
 }
 
 /** Picks the first blame and fix option that validation accepts; the first of each when none is. */
 function resolve(raw: RawSettings, pending: Pending, all: readonly Pending[]): ConfigProblem {
     const render = (blame: Blame, option: readonly ConfigChange[]): ConfigProblem =>
-        ({ key: blame.key, problem: blame.problem, fix: option.map((change) => configChangeCommand(raw.stack, change)).join(" && ") });
+        ({ key: blame.key, problem: blame.problem, fix: configChangeCommands(raw.stack, option) });
     for (const blame of pending) {
         if (typeof blame.fix === "string") {
             return { key: blame.key, problem: blame.problem, fix: blame.fix };
@@ -265,6 +273,37 @@ function resolve(raw: RawSettings, pending: Pending, all: readonly Pending[]): C
 /** Sets `key` to each candidate value, most preferred first. */
 function setTo(key: string, ...values: readonly string[]): FixOptions {
     return [...new Set(values)].map((value) => [{ key, value }]);
+}
+
+/** Shortest lifetime cap any schedule fits: a rotation period of 1 day needs 2 x 1 + slack days. */
+export const MIN_SECRET_LIFETIME_CAP_DAYS = 2 + MIN_SLACK_DAYS;
+
+/** Longest rotation period whose secrets a lifetime covers: 2 x rotation + slack must not exceed it. */
+export function longestRotationFor(lifetimeDays: number): number {
+    return Math.floor((lifetimeDays - MIN_SLACK_DAYS) / 2);
+}
+
+/**
+ * The changes that fit the stack's schedule into a tenant's cap on secret lifetime: the cap declared, the
+ * lifetime at most the cap, the rotation period short enough for that lifetime. Undefined when no
+ * schedule fits the cap. The doctor and the adoption preflight print these; `evaluate` offers them too.
+ */
+export function scheduleWithinCap(schedule: Pick<RotationPolicy, "rotationDays" | "lifetimeDays">, capDays: number): ConfigChange[] | undefined {
+    if (capDays < MIN_SECRET_LIFETIME_CAP_DAYS) {
+        return undefined;
+    }
+    const lifetimeDays = Math.min(schedule.lifetimeDays, capDays, MAX_SECRET_LIFETIME_DAYS);
+    const rotationDays = Math.max(1, Math.min(schedule.rotationDays, longestRotationFor(lifetimeDays)));
+    return [
+        { key: "secretLifetimeCapDays", value: String(capDays) },
+        ...(lifetimeDays === schedule.lifetimeDays ? [] : [{ key: "secretLifetimeDays", value: String(lifetimeDays) }]),
+        ...(rotationDays === schedule.rotationDays ? [] : [{ key: "secretRotationDays", value: String(rotationDays) }]),
+    ];
+}
+
+/** The commands of a list of changes, joined as users paste them. */
+export function configChangeCommands(stack: string, changes: readonly ConfigChange[]): string {
+    return changes.map((change) => configChangeCommand(stack, change)).join(" && ");
 }
 
 /** Where a NocoBase URL came from: the key, and the item for a list. */
@@ -402,11 +441,27 @@ function evaluate(raw: RawSettings): Evaluated {
     }
 
     // The secret's schedule.
+    // The tenant's cap is a fact about the tenant, not a choice: a bad value is removed rather than guessed.
+    const capText = text("secretLifetimeCapDays");
+    const removeCap: FixOptions = [[{ key: "secretLifetimeCapDays", value: undefined }]];
+    let capDays: number | undefined;
+    if (capText !== undefined && Number(capText) !== DEFAULTS.secretLifetimeCapDays) {
+        capDays = /^\d+$/.test(capText) && Number.isSafeInteger(Number(capText)) ? Number(capText)
+            : fail("secretLifetimeCapDays", `is ${show(capText)}, not a whole number of days`, removeCap);
+        if (capDays !== undefined && capDays < MIN_SECRET_LIFETIME_CAP_DAYS) {
+            capDays = fail("secretLifetimeCapDays", `is ${capDays}; no schedule fits a cap below ${MIN_SECRET_LIFETIME_CAP_DAYS} days ` +
+                `(2 x a rotation period of 1 day + ${MIN_SLACK_DAYS} days of slack): the tenant's app-management policy must exempt ` +
+                "this application (Entra admin center > Enterprise apps > Application policies)", removeCap);
+        }
+    }
+    const maxLifetimeDays = Math.min(MAX_SECRET_LIFETIME_DAYS, capDays ?? MAX_SECRET_LIFETIME_DAYS);
     // Candidates for the period and the lifetime, which are only accepted together: each alone, then both defaults.
     const lifetimeGuess = Number(text("secretLifetimeDays") ?? DEFAULTS.secretLifetimeDays);
+    // The defaults, shortened to fit the tenant's cap when one is declared.
+    const defaultLifetime = Math.min(DEFAULTS.secretLifetimeDays, maxLifetimeDays);
     const bothDefaults: readonly ConfigChange[] = [
-        { key: "secretRotationDays", value: String(DEFAULTS.secretRotationDays) },
-        { key: "secretLifetimeDays", value: String(DEFAULTS.secretLifetimeDays) },
+        { key: "secretRotationDays", value: String(Math.max(1, Math.min(DEFAULTS.secretRotationDays, longestRotationFor(defaultLifetime)))) },
+        { key: "secretLifetimeDays", value: String(defaultLifetime) },
     ];
     const rotationDays = integer("secretRotationDays", DEFAULTS.secretRotationDays, 1, [
         ...setTo("secretRotationDays", String(DEFAULTS.secretRotationDays), String(Math.max(1, Math.floor(lifetimeGuess / 2)))),
@@ -428,15 +483,27 @@ function evaluate(raw: RawSettings): Evaluated {
         const blameLifetime: Blame = {
             key: "secretLifetimeDays",
             problem: `is ${lifetimeDays}, below 2 x secretRotationDays (${rotationDays}) + ${MIN_SLACK_DAYS} days of slack = ${needed}; ${why}`,
-            fix: [...setTo("secretLifetimeDays", String(Math.min(needed, MAX_SECRET_LIFETIME_DAYS))), bothDefaults],
+            fix: [...setTo("secretLifetimeDays", String(Math.min(needed, maxLifetimeDays))), bothDefaults],
         };
         const blameRotation: Blame = {
             key: "secretRotationDays",
             problem: `is ${rotationDays}, too long for secretLifetimeDays (${lifetimeDays}): 2 x secretRotationDays + ${MIN_SLACK_DAYS} days of slack must not exceed it; ${why}`,
             fix: [...setTo("secretRotationDays", String(Math.max(1, Math.floor((lifetimeDays - MIN_SLACK_DAYS) / 2)))), bothDefaults],
         };
-        // When no lifetime Microsoft allows would fit, the rotation period is what must change.
-        pending.push(needed > MAX_SECRET_LIFETIME_DAYS ? [blameRotation, blameLifetime] : [blameLifetime, blameRotation]);
+        // When no lifetime Microsoft and the tenant allow would fit, the rotation period is what must change.
+        pending.push(needed > maxLifetimeDays ? [blameRotation, blameLifetime] : [blameLifetime, blameRotation]);
+    }
+    if (rotationDays !== undefined && lifetimeDays !== undefined && capDays !== undefined && lifetimeDays > capDays) {
+        const fitting = scheduleWithinCap({ rotationDays, lifetimeDays }, capDays) ?? [];
+        const rotationNote = fitting.some((c) => c.key === "secretRotationDays")
+            ? `; a lifetime of ${capDays} days covers a rotation period of at most ${longestRotationFor(capDays)} days (2 x ${longestRotationFor(capDays)} + ${MIN_SLACK_DAYS} <= ${capDays})`
+            : "";
+        pending.push([{
+            key: "secretLifetimeDays",
+            problem: `is ${lifetimeDays}, above secretLifetimeCapDays (${capDays}), the longest client secret the tenant's app-management ` +
+                `policy allows: Microsoft would refuse the new secret with CredentialInvalidLifetimeAsPerAppPolicy${rotationNote}`,
+            fix: [fitting.filter((c) => c.key !== "secretLifetimeCapDays")],
+        }]);
     }
 
     // Consent and ownership.
@@ -564,6 +631,7 @@ function evaluate(raw: RawSettings): Evaluated {
             displayName,
             signInAudience: audience,
             rotation: { rotationDays, lifetimeDays, generation },
+            secretLifetimeCapDays: capDays,
             grantAdminConsent,
             owners: [...new Set(owners.map((o) => o.toLowerCase()))],
             adoptApplicationObjectId: adoptText?.toLowerCase(),

@@ -67,6 +67,23 @@ export function graphFix(status: number | undefined, code: string): string {
     if (status === 429 || status === 503 || status === 504) {
         return "Microsoft Graph is throttling or busy; retry later or lower --concurrency";
     }
+    // App-management policies (src/microsoft/app-management-policy.ts); the codes are Microsoft's.
+    if (code === "CredentialInvalidLifetimeAsPerAppPolicy") {
+        return "the tenant's app-management policy caps the lifetime of new client secrets below the stack's secretLifetimeDays: " +
+            "declare the cap and fit the schedule to it (pulumi config set nocobase-entra-mail:secretLifetimeCapDays <days>, then set " +
+            "secretLifetimeDays to at most the cap and secretRotationDays to at most (lifetime - 7) / 2; the plan then prints the exact commands), " +
+            "then run pulumi up again; npm run doctor reads the cap when it may read the policy";
+    }
+    if (code === "CredentialTypeNotAllowedAsPerAppPolicy") {
+        return "the tenant's app-management policy blocks new client secrets for this application, and NocoBase's Email Manager " +
+            "signs in only with one: an administrator exempts the application (Entra admin center > Enterprise apps > Application policies, " +
+            "the policy's Excluded apps), then run pulumi up again";
+    }
+    if (code === "SignInAudienceNotAllowedAsPerAppPolicy") {
+        return "the tenant's app-management policy blocks this sign-in audience (personal Microsoft accounts or other organizations): " +
+            "pulumi config set nocobase-entra-mail:signInAudience AzureADMultipleOrgs (or AzureADMyOrg), or have an administrator exempt " +
+            "the application (Entra admin center > Enterprise apps > Application policies), then run pulumi up again";
+    }
     if (code === "TooManyAppPasswords") {
         return "remove a client secret the stack does not manage (Entra admin center > App registrations > " +
             "Certificates & secrets), then run pulumi up again";

@@ -78,6 +78,8 @@ export interface NocobaseMailArgs {
     readonly secretRotationDays?: number;
     /** Days each client secret stays valid, above secretRotationDays and at most 730; default 180. */
     readonly secretLifetimeDays?: number;
+    /** The longest client secret in days the tenant's app-management policy allows; a longer secretLifetimeDays is refused. Default 0 (no cap). */
+    readonly secretLifetimeCapDays?: number;
     /** Raise it to rotate the client secret now; default 1. */
     readonly secretGeneration?: number;
     /** Grant the delegated scopes tenant-wide (admin consent) for the home tenant's users; default false. */

@@ -8,7 +8,7 @@ import { NOCOBASE_MAIL_TOKEN, packageSchema, ResourceSchema } from "./component-
 const INPUTS: Record<string, string> = {
     nocobaseUrl: "string", nocobaseSubApp: "string", extraNocobaseUrls: "array<string>", displayName: "string",
     signInAudience: "string", secretRotationDays: "number", secretLifetimeDays: "number", secretGeneration: "number",
-    grantAdminConsent: "boolean", owners: "array<string>", additionalWebRedirectUris: "array<string>",
+    secretLifetimeCapDays: "number", grantAdminConsent: "boolean", owners: "array<string>", additionalWebRedirectUris: "array<string>",
     spaRedirectUris: "array<string>", publicClientRedirectUris: "array<string>", additionalPermissions: "array<string>",
     adoptAdminConsentGrantId: "string", adoptApplicationObjectId: "string", nocobaseApiUrl: "string",
     nocobaseClientIdVariable: "string", nocobaseClientSecretVariable: "string", emailSettings: "string", pastedSecretKeyId: "string", handOverToNocobase: "boolean",

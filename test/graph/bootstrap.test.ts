@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bootstrapDeployer } from "../../src/operations/bootstrap/bootstrap-deployer";
 import {
-    APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, deployerUniqueName, parseBootstrapArguments,
+    APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, deployerUniqueName, parseBootstrapArguments, POLICY_READ_ALL,
 } from "../../src/operations/bootstrap/deployer-permissions";
+import { readAppManagementPolicies } from "../../src/microsoft/app-management-policy";
 import { runScript } from "./emulator/child-process";
 import { emulatorGraphClient } from "./emulator/clients";
 import { startEmulator, type Emulator } from "./emulator/emulator";
@@ -71,6 +72,23 @@ describe("deployer bootstrap", () => {
         ]);
         assert.deepEqual(rolesOf(result.servicePrincipalObjectId), [APPLICATION_READWRITE_OWNEDBY.id, DELEGATED_PERMISSION_GRANT_READWRITE_ALL.id].sort());
         assert.equal(emulator.graphWrites().length, 3);
+    });
+
+    it("explains the optional policy-read permission, and grants it with --read-policies so the deployer can read the policies", async () => {
+        const without = await bootstrapDeployer(graph(), argsFor("acme/policies"));
+        assert.match(without.notes.join(" "), /may not read the tenant's app-management policies \(Policy\.Read\.All, optional\).*--read-policies/);
+        assert.deepEqual(rolesOf(without.servicePrincipalObjectId), [APPLICATION_READWRITE_OWNEDBY.id]);
+        const deployerApp = emulator.directory.findApplicationByAppId(without.clientId);
+        assert.ok(deployerApp !== undefined);
+        const { secretText } = emulator.directory.addPassword(deployerApp, "test only", new Date(Date.now() + 86400_000), Date.now() - 3600_000);
+        const asDeployer = emulatorGraphClient(emulator, { clientId: without.clientId, clientSecret: secretText });
+        assert.equal((await readAppManagementPolicies(asDeployer, emulator.tenantId, undefined)).readable, false);
+        const withPolicies = await bootstrapDeployer(graph(), argsFor("acme/policies", ["--read-policies"]));
+        assert.deepEqual(withPolicies.steps.filter((s) => s.action === "granted").map((s) => s.subject), [`Graph permission ${POLICY_READ_ALL.value}`]);
+        assert.ok(!withPolicies.notes.some((n) => /Policy\.Read\.All/.test(n)));
+        assert.equal((await readAppManagementPolicies(asDeployer, emulator.tenantId, undefined)).readable, true);
+        const later = await bootstrapDeployer(graph(), argsFor("acme/policies"));
+        assert.match(later.notes.join(" "), /still holds Policy\.Read\.All/);
     });
 
     it("notes, without removing, a consent permission no longer asked for", async () => {

@@ -132,6 +132,25 @@ describe("emulator conformance", () => {
         assert.equal(third.details.status, 400);
     });
 
+    it("serves the policy reads in Graph's shapes, 403 Authorization_RequestDenied without Policy.Read.All", async () => {
+        const graph = emulatorGraphClient(emulator, caller);
+        const app = emulator.directory.newApplication({ displayName: "policy shapes" });
+        const denied = await graph.get("/policies/defaultAppManagementPolicy", { operation: "read the default policy", accept: [403] });
+        assert.equal(denied.status, 403);
+        await assert.rejects(graph.list(`/applications/${app.id}/appManagementPolicies`, { operation: "read the app's policies" }),
+            (err: unknown) => err instanceof MicrosoftServiceError && err.details.status === 403 && err.details.code === "Authorization_RequestDenied");
+        const reader = emulator.directory.seedCaller("policy reader");
+        emulator.directory.grantGraphAppRole(reader.servicePrincipalId, "Policy.Read.All");
+        const allowed = emulatorGraphClient(emulator, reader);
+        const policy = await allowed.get<Record<string, unknown>>("/policies/defaultAppManagementPolicy", { operation: "read the default policy" });
+        assert.deepEqual(Object.keys(policy.body ?? {}).sort(),
+            ["@odata.context", "applicationRestrictions", "description", "displayName", "id", "isEnabled"]);
+        assert.deepEqual(await allowed.list(`/applications/${app.id}/appManagementPolicies`, { operation: "read the app's policies" }), []);
+        const assigned = emulator.directory.assignPolicy(app, { restrictions: { passwordCredentials: [], keyCredentials: [] } });
+        assert.deepEqual((await allowed.list<{ id: string }>(`/applications/${app.id}/appManagementPolicies`, { operation: "read the app's policies" }))
+            .map((p) => p.id), [assigned.id]);
+    });
+
     it("hides new objects for the replication delay, and our client retries the 404 when told it is transient", async () => {
         const graph = emulatorGraphClient(emulator, caller);
         emulator.graph.replicationDelayMs = 150;

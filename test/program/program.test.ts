@@ -367,6 +367,8 @@ describe("program: refusals", () => {
         ["http for a public host", { nocobaseUrl: "http://crm.example.com" }, /uses http/],
         ["a lifetime without room for the overlap", { nocobaseUrl: "https://crm.example.com", secretLifetimeDays: "120", secretRotationDays: "60" }, /below 2 x secretRotationDays/],
         ["an unknown audience", { nocobaseUrl: "https://crm.example.com", signInAudience: "All" }, /must be one of/],
+        ["the default lifetime above a declared 90-day cap", { nocobaseUrl: "https://crm.example.com", secretLifetimeCapDays: "90" },
+            /secretLifetimeDays is 180, above secretLifetimeCapDays \(90\)[\s\S]*Fix: pulumi config set --stack dev nocobase-entra-mail:secretLifetimeDays 90 && pulumi config set --stack dev nocobase-entra-mail:secretRotationDays 41/],
         ["a bad sub-application", { nocobaseUrl: "https://crm.example.com", nocobaseSubApp: "a/b" }, /nocobaseSubApp/],
     ];
     for (const [what, config, pattern] of bad) {

@@ -20,7 +20,7 @@ function settings(raw: Partial<RawSettings> = {}): Settings {
 function snapshot(overrides: Partial<AdoptionSnapshot> = {}): AdoptionSnapshot {
     return {
         objectId: "a0000000-0000-4000-8000-000000000001", appId: "c0000000-0000-4000-8000-000000000001", displayName: "Mail",
-        signInAudience: "AzureADandPersonalMicrosoftAccount",
+        signInAudience: "AzureADandPersonalMicrosoftAccount", createdDateTime: "2025-03-01T00:00:00Z",
         api: { requestedAccessTokenVersion: 2, oauth2PermissionScopes: 0, knownClientApplications: 0, preAuthorizedApplications: 0 },
         identifierUris: [], appRoles: 0,
         redirectUris: { web: [CALLBACK], spa: [], publicClient: [] },
@@ -33,13 +33,16 @@ function snapshot(overrides: Partial<AdoptionSnapshot> = {}): AdoptionSnapshot {
 
 const deployer: DeployerIdentity = { objectId: DEPLOYER, kind: "application", updatesAnyApplication: undefined };
 
+/** A tenant without an enabled app-management policy, read with the permission. */
+const NO_POLICY = { policies: { readable: true, tenantDefault: undefined, applicationPolicies: [] }, now: new Date("2026-12-01T00:00:00Z") } as const;
+
 function items(snap: AdoptionSnapshot, s: Settings, who: DeployerIdentity = deployer): AdoptionItem[] {
-    return [...compareRegistration(snap, { settings: s, deployer: who, adoptCommand: "npm run adopt -- x" }).items];
+    return [...compareRegistration(snap, { settings: s, deployer: who, adoptCommand: "npm run adopt -- x", ...NO_POLICY }).items];
 }
 
 describe("adoption report", () => {
     it("finds nothing to lose in a registration that already matches the stack", () => {
-        const report = compareRegistration(snapshot(), { settings: settings(), deployer, adoptCommand: "x" });
+        const report = compareRegistration(snapshot(), { settings: settings(), deployer, adoptCommand: "x", ...NO_POLICY });
         assert.equal(report.exitCode, 0);
         assert.deepEqual(report.items.filter((i) => i.effect !== "keep"), []);
     });
@@ -73,7 +76,7 @@ describe("adoption report", () => {
     it("counts a managed grant's scopes beyond the five as removed, with the way to leave the grant alone", () => {
         const grant = { id: "g1", scopes: [...MAIL_DELEGATED_SCOPES.map((s) => s.name), "Mail.Read"] };
         const report = compareRegistration(snapshot({ adminConsentGrant: grant }),
-            { settings: settings({ grantAdminConsent: "true", adoptAdminConsentGrantId: "g1" }), deployer, adoptCommand: "x" });
+            { settings: settings({ grantAdminConsent: "true", adoptAdminConsentGrantId: "g1" }), deployer, adoptCommand: "x", ...NO_POLICY });
         const removed = report.items.filter((i) => i.effect === "remove");
         assert.deepEqual(removed.map((i) => i.subject), ["consented scope Mail.Read"]);
         assert.match(removed[0].fix ?? "", /grantAdminConsent false && pulumi config rm --stack s nocobase-entra-mail:adoptAdminConsentGrantId/);

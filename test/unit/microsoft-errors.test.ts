@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { resolveMicrosoftEndpoints } from "../../src/microsoft/endpoints";
 import { identityFailure } from "../../src/microsoft/identity-errors";
-import { MicrosoftServiceError } from "../../src/microsoft/service-error";
+import { graphFix, MicrosoftServiceError } from "../../src/microsoft/service-error";
 
 /** The shape @azure/identity's chained credentials throw: every failure rewrapped as status 400. */
 function rewrapped(description: string): Error {
@@ -13,6 +13,20 @@ function rewrapped(description: string): Error {
 }
 
 describe("Microsoft failures as messages", () => {
+    it("explains each app-management policy refusal with what the policy means and the fix", () => {
+        const lifetime = graphFix(400, "CredentialInvalidLifetimeAsPerAppPolicy");
+        assert.match(lifetime, /caps the lifetime of new client secrets/);
+        assert.match(lifetime, /secretLifetimeCapDays/);
+        assert.match(lifetime, /secretRotationDays to at most \(lifetime - 7\) \/ 2/);
+        const blocked = graphFix(400, "CredentialTypeNotAllowedAsPerAppPolicy");
+        assert.match(blocked, /blocks new client secrets/);
+        assert.match(blocked, /Excluded apps/);
+        const audience = graphFix(400, "SignInAudienceNotAllowedAsPerAppPolicy");
+        assert.match(audience, /blocks this sign-in audience/);
+        assert.match(audience, /signInAudience AzureADMultipleOrgs/);
+        assert.doesNotMatch(graphFix(400, "Request_BadRequest"), /app-management policy/);
+    });
+
     it("quotes Microsoft's text redacted and shortened, and never doubles the period", () => {
         const key = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoicm9vdCJ9.c2lnbmF0dXJlLXZhbHVlLXBhcnQ";
         const err = new MicrosoftServiceError({

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import {
-    applyChanges, CONFIG_KEYS, ConfigChange, ConfigProblem, DEFAULTS, formatProblems, RawSettings, Settings, validateSettings,
+    applyChanges, CONFIG_KEYS, ConfigChange, configChangeCommands, ConfigProblem, DEFAULTS, formatProblems, RawSettings,
+    scheduleWithinCap, Settings, validateSettings,
 } from "../../src/configuration/settings";
 
 const base: RawSettings = { stack: "dev", nocobaseApiTokenSet: false, nocobaseUrl: "https://crm.example.com" };
@@ -68,7 +69,7 @@ describe("settings defaults", () => {
             { config: Record<string, { type?: string; description?: string; items?: { type: string } }> };
         const expectedTypes: Record<string, string> = {
             extraNocobaseUrls: "array", owners: "array", secretRotationDays: "integer", secretLifetimeDays: "integer",
-            secretGeneration: "integer", grantAdminConsent: "boolean",
+            secretGeneration: "integer", grantAdminConsent: "boolean", secretLifetimeCapDays: "integer",
             additionalWebRedirectUris: "array", spaRedirectUris: "array", publicClientRedirectUris: "array", additionalPermissions: "array",
         };
         assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
@@ -131,6 +132,10 @@ describe("settings refusals", () => {
         ["a bad sub-app name", { nocobaseSubApp: "sales/eu" }, "nocobaseSubApp", /"sales\/eu"/],
         ["a lifetime without room for the overlap", { secretRotationDays: "90", secretLifetimeDays: "180" }, "secretLifetimeDays", /is 180, below 2 x secretRotationDays \(90\) \+ 7 days of slack = 187[\s\S]*secretLifetimeDays 187/],
         ["a lifetime beyond Microsoft's maximum", { secretLifetimeDays: "800" }, "secretLifetimeDays", /at most 730 days/],
+        ["the default lifetime above a 90-day cap", { secretLifetimeCapDays: "90" }, "secretLifetimeDays",
+            /is 180, above secretLifetimeCapDays \(90\)[\s\S]*CredentialInvalidLifetimeAsPerAppPolicy[\s\S]*at most 41 days[\s\S]*Fix: pulumi config set --stack dev nocobase-entra-mail:secretLifetimeDays 90 && pulumi config set --stack dev nocobase-entra-mail:secretRotationDays 41$/],
+        ["a cap that is not a number", { secretLifetimeCapDays: "P90D" }, "secretLifetimeCapDays", /"P90D", not a whole number of days[\s\S]*Fix: pulumi config rm --stack dev nocobase-entra-mail:secretLifetimeCapDays$/],
+        ["a cap no schedule fits", { secretLifetimeCapDays: "8" }, "secretLifetimeCapDays", /is 8; no schedule fits a cap below 9 days/],
         ["a rotation period that is not a number", { secretRotationDays: "ninety" }, "secretRotationDays", /"ninety", not a whole number/],
         ["a fractional generation", { secretGeneration: "1.5" }, "secretGeneration", /not a whole number/],
         ["a zero rotation period", { secretRotationDays: "0" }, "secretRotationDays", /at least 1/],
@@ -170,6 +175,9 @@ describe("settings refusals", () => {
         ["a long rotation with a long lifetime", { secretRotationDays: "300", secretLifetimeDays: "800" }],
         ["a rotation no lifetime can cover", { secretRotationDays: "400", secretLifetimeDays: "700" }],
         ["a short lifetime", { secretRotationDays: "30", secretLifetimeDays: "40" }],
+        ["the defaults under a 90-day cap", { secretLifetimeCapDays: "90" }],
+        ["a lifetime above a 180-day cap", { secretRotationDays: "30", secretLifetimeDays: "365", secretLifetimeCapDays: "180" }],
+        ["a rotation too long for a cap", { secretRotationDays: "60", secretLifetimeDays: "90", secretLifetimeCapDays: "90" }],
     ];
     for (const [what, raw] of schedules) {
         it(`refuses ${what} with a fix the rules accept`, () => {
@@ -184,6 +192,40 @@ describe("settings refusals", () => {
             assert.ok(rotation.lifetimeDays >= 2 * rotation.rotationDays + 7 && rotation.lifetimeDays <= 730);
         });
     }
+
+    it("accepts a lifetime equal to the tenant's cap, and refuses a day more", () => {
+        const s = valid({ secretRotationDays: "41", secretLifetimeDays: "90", secretLifetimeCapDays: "90" });
+        assert.equal(s.secretLifetimeCapDays, 90);
+        assert.equal(valid({}).secretLifetimeCapDays, undefined);
+        assert.equal(valid({ secretLifetimeCapDays: "0" }).secretLifetimeCapDays, undefined, "0, the default, declares no cap");
+        assert.equal(onlyProblem({ secretRotationDays: "41", secretLifetimeDays: "91", secretLifetimeCapDays: "90" }).fix,
+            "pulumi config set --stack dev nocobase-entra-mail:secretLifetimeDays 90");
+        assert.equal(onlyProblem({ secretRotationDays: "42", secretLifetimeDays: "90", secretLifetimeCapDays: "90" }).fix,
+            "pulumi config set --stack dev nocobase-entra-mail:secretRotationDays 41");
+    });
+
+    it("fits a schedule into a cap as the doctor prints it, and the result is accepted", () => {
+        const changes = scheduleWithinCap({ rotationDays: 60, lifetimeDays: 180 }, 90);
+        assert.deepEqual(changes, [
+            { key: "secretLifetimeCapDays", value: "90" },
+            { key: "secretLifetimeDays", value: "90" },
+            { key: "secretRotationDays", value: "41" },
+        ]);
+        assert.equal(configChangeCommands("customer-a", changes ?? []),
+            "pulumi config set --stack customer-a nocobase-entra-mail:secretLifetimeCapDays 90 && " +
+            "pulumi config set --stack customer-a nocobase-entra-mail:secretLifetimeDays 90 && " +
+            "pulumi config set --stack customer-a nocobase-entra-mail:secretRotationDays 41");
+        assert.ok(validateSettings(applyChanges(base, changes ?? [])).ok);
+        for (const cap of [9, 10, 30, 89, 90, 180, 365, 1000]) {
+            for (const [rotationDays, lifetimeDays] of [[60, 180], [1, 9], [30, 67], [300, 730]]) {
+                const fitted = scheduleWithinCap({ rotationDays, lifetimeDays }, cap);
+                const raw = { ...base, secretRotationDays: String(rotationDays), secretLifetimeDays: String(lifetimeDays) };
+                const result = validateSettings(applyChanges(raw, fitted ?? []));
+                assert.ok(result.ok, `cap ${cap}, ${rotationDays}/${lifetimeDays}: ${result.ok ? "" : formatProblems(result.problems)}`);
+            }
+        }
+        assert.equal(scheduleWithinCap({ rotationDays: 60, lifetimeDays: 180 }, 8), undefined, "no schedule fits a cap below 9 days");
+    });
 
     it("accepts a 120-character display name for an organisation-only audience", () => {
         assert.equal(valid({ signInAudience: "AzureADMyOrg", displayName: "x".repeat(120) }).displayName.length, 120);
@@ -384,6 +426,7 @@ describe("every suggested fix is itself accepted", () => {
         secretRotationDays: [undefined, "1", "30", "90", "400", "730", "800", "0", "ninety"],
         secretLifetimeDays: [undefined, "2", "60", "90", "180", "730", "800", "1", "forever"],
         secretGeneration: [undefined, "1", "7", "0", "1.5"],
+        secretLifetimeCapDays: [undefined, "90", "180", "30", "9", "8", "0", "ninety"],
         grantAdminConsent: [undefined, "true", "false", "yes"],
         owners: [undefined, '["5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]', '["alice@example.com"]', "alice"],
         adoptApplicationObjectId: [undefined, "5f1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f", "my-app"],

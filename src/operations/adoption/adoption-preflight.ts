@@ -11,6 +11,7 @@ import type { AdoptArguments } from "./adopt-arguments";
 import { compareRegistration, type AdoptionReport } from "./adoption-report";
 import type { DeployerIdentity } from "./deployer-identity";
 import { readAdoptionSnapshot } from "./live-registration";
+import { readAppManagementPolicies } from "../../microsoft/app-management-policy";
 import { renderJson, renderReport } from "./report-rendering";
 import { keptConfiguration, stackFilePath, writeStackFileValues } from "./stack-file-update";
 
@@ -65,11 +66,13 @@ export async function runPreflight(args: AdoptArguments, services: PreflightServ
             return cannotCheck("The signed-in identity's access token does not name its object ID (oid). " +
                 "Fix: give the deploying identity with --deployer <object ID>.");
         }
-        let report: AdoptionReport = compareRegistration(snapshot, { settings, deployer, adoptCommand });
+        const policies = await readAppManagementPolicies(services.graph, undefined, snapshot.objectId);
+        const now = new Date();
+        let report: AdoptionReport = compareRegistration(snapshot, { settings, deployer, adoptCommand, policies, now });
         let written: string[] = [];
         if (args.write) {
             written = writeStackFileValues(stackFilePath(args.stack, dir), keptConfiguration(snapshot, settings, args.keep));
-            report = compareRegistration(snapshot, { settings: stackSettings(args.stack, dir), deployer, adoptCommand });
+            report = compareRegistration(snapshot, { settings: stackSettings(args.stack, dir), deployer, adoptCommand, policies, now });
         }
         return { exitCode: report.exitCode, output: args.json ? renderJson(report, written) : renderReport(report, written) };
     } catch (err) {

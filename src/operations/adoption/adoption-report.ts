@@ -9,6 +9,8 @@ import { audienceLimits, admitsPersonalAccounts } from "../../registration/sign-
 import type { DeployerIdentity } from "./deployer-identity";
 import { formatApiPermission, type ApiPermission, type RedirectPlatform, requiredResourceAccesses } from "../../registration/kept-settings";
 import type { AdoptionSnapshot } from "./live-registration";
+import { judgePolicies, type PolicyRead } from "../../microsoft/app-management-policy";
+import { policyProblems } from "../policy-problems";
 
 /** Client secrets of the stack that exist at once: the current one and the next during a rotation. */
 const STACK_SECRET_SLOTS = 2;
@@ -16,7 +18,7 @@ const STACK_SECRET_SLOTS = 2;
 type Effect = "keep" | "add" | "change" | "remove" | "fails";
 
 type Area = "application" | "service principal" | "owner" | "redirect URI" | "permission" | "api" | "setting"
-    | "client secret" | "admin consent" | "deployer";
+    | "client secret" | "admin consent" | "deployer" | "app-management policy";
 
 export interface AdoptionItem {
     readonly area: Area;
@@ -36,6 +38,8 @@ export interface AdoptionReport {
     readonly displayName: string;
     readonly deployer: DeployerIdentity;
     readonly items: readonly AdoptionItem[];
+    /** What could not be checked and what that means (a policy the identity may not read); no effect on the exit code. */
+    readonly notes: readonly string[];
     /** Removals: what the first `pulumi up` would take away. */
     readonly losses: number;
     /** Findings that would make the first `pulumi up` fail. */
@@ -55,6 +59,9 @@ interface ReportContext {
     readonly deployer: DeployerIdentity;
     /** The preflight command with stack and object ID, for fixes. */
     readonly adoptCommand: string;
+    /** The tenant's app-management policies as read for the application. */
+    readonly policies: PolicyRead;
+    readonly now: Date;
 }
 
 function permissionKey(p: ApiPermission): string {
@@ -71,7 +78,7 @@ function permissionName(p: ApiPermission, snapshot: AdoptionSnapshot): string {
 }
 
 export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportContext): AdoptionReport {
-    const { settings, deployer, adoptCommand } = context;
+    const { settings, deployer, adoptCommand, policies, now } = context;
     const config = (...changes: ConfigChange[]): string => changes.map((change) => configChangeCommand(settings.stack, change)).join(" && ");
     const items: AdoptionItem[] = [];
     const add = (item: AdoptionItem): void => { items.push(item); };
@@ -226,10 +233,23 @@ export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportC
             fix: `an owner or administrator adds it: az ad app owner add --id ${snapshot.appId} --owner-object-id ${deployer.objectId}` });
     }
 
+    // What the tenant's app-management policy would refuse on the first run.
+    const notes: string[] = [];
+    if (!policies.readable) {
+        notes.push(`App-management policies: ${policies.reason}.`);
+    } else {
+        const verdict = judgePolicies(policies, { applicationCreatedAt: snapshot.createdDateTime, now });
+        for (const problem of policyProblems(verdict, {
+            stack: settings.stack, schedule: settings.rotation, signInAudience: settings.signInAudience, clientId: snapshot.appId,
+        })) {
+            add({ area: "app-management policy", effect: "fails", subject: problem.code, detail: problem.problem, fix: problem.fix });
+        }
+    }
+
     const losses = items.filter((i) => i.effect === "remove").length;
     const failures = items.filter((i) => i.effect === "fails").length;
     return {
         stack: settings.stack, objectId: snapshot.objectId, clientId: snapshot.appId, displayName: snapshot.displayName,
-        deployer, items, losses, failures, exitCode: losses + failures > 0 ? 1 : 0,
+        deployer, items, notes, losses, failures, exitCode: losses + failures > 0 ? 1 : 0,
     };
 }

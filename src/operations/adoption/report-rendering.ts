@@ -24,6 +24,9 @@ export function renderReport(report: AdoptionReport, written: readonly string[])
             lines.push(`  ${" ".repeat(8 + areaWidth)}  Fix: ${item.fix}`);
         }
     }
+    if (report.notes.length > 0) {
+        lines.push("", ...report.notes.map((note) => `Note: ${note}`));
+    }
     const verdict = report.exitCode === 0
         ? "Nothing would be lost (exit 0)."
         : `${report.losses} would be removed, ${report.failures} would make pulumi up fail (exit 1).`;

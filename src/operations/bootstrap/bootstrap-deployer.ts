@@ -6,7 +6,7 @@
 import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import type { GraphClient } from "../../microsoft/graph-client";
 import {
-    deployerUniqueName, federatedCredentialFor, requiredGraphAppRoles, DELEGATED_PERMISSION_GRANT_READWRITE_ALL,
+    deployerUniqueName, federatedCredentialFor, requiredGraphAppRoles, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, POLICY_READ_ALL,
     type BootstrapArguments, type FederatedCredentialSpec,
 } from "./deployer-permissions";
 
@@ -54,7 +54,7 @@ async function ensureApplication(graph: GraphClient, args: BootstrapArguments, s
         // Shown in the portal as the deployer's configured permissions; the grant itself is the app role assignment.
         requiredResourceAccess: [{
             resourceAppId: MICROSOFT_GRAPH_APP_ID,
-            resourceAccess: requiredGraphAppRoles(args.adminConsent).map((r) => ({ id: r.id, type: "Role" })),
+            resourceAccess: requiredGraphAppRoles(args.adminConsent, args.readPolicies).map((r) => ({ id: r.id, type: "Role" })),
         }],
     };
     const select = { $select: "id,appId,displayName,signInAudience,requiredResourceAccess" };
@@ -145,7 +145,7 @@ async function ensureAppRoles(graph: GraphClient, deployerSpId: string, args: Bo
         operation: "list the deployer's application permissions", transient: { notFound: true },
     });
     const held = new Set(assignments.filter((a) => a.resourceId === graphSp.body?.id).map((a) => a.appRoleId));
-    for (const role of requiredGraphAppRoles(args.adminConsent)) {
+    for (const role of requiredGraphAppRoles(args.adminConsent, args.readPolicies)) {
         const live = graphSp.body.appRoles.find((r) => r.value === role.value);
         if (!live || live.id !== role.id) {
             throw new Error(`Microsoft Graph in this tenant publishes ${role.value} as ${live?.id ?? "nothing"}, expected ${role.id}; ` +
@@ -164,6 +164,14 @@ async function ensureAppRoles(graph: GraphClient, deployerSpId: string, args: Bo
         notes.push(`The deployer still holds ${DELEGATED_PERMISSION_GRANT_READWRITE_ALL.value} from an earlier --admin-consent run. ` +
             "It is not removed automatically; remove it in Entra admin center > Enterprise applications > the deployer > Permissions " +
             "if no stack grants admin consent any more.");
+    }
+    if (!args.readPolicies) {
+        notes.push(held.has(POLICY_READ_ALL.id)
+            ? `The deployer still holds ${POLICY_READ_ALL.value} from an earlier --read-policies run; it is not removed automatically ` +
+              "(it only reads), and the doctor keeps reading the tenant's app-management policies with it."
+            : `The deployer may not read the tenant's app-management policies (${POLICY_READ_ALL.value}, optional): the doctor in CI then notes ` +
+              "that it could not read them, and cannot warn before Microsoft refuses a secret whose lifetime exceeds the tenant's cap, " +
+              "blocked secrets or a blocked audience. Run again with --read-policies to grant it.");
     }
 }
 

@@ -10,6 +10,10 @@
  * - DelegatedPermissionGrant.ReadWrite.All (only with --admin-consent): create the tenant-wide
  *   oauth2PermissionGrant for the mail scopes. It is powerful (it can consent any delegated permission
  *   for any client), so it is granted only when the stack is configured to grant admin consent.
+ * - Policy.Read.All (optional, with --read-policies): read the tenant's app-management policies, so the
+ *   doctor in CI can warn before Microsoft refuses a secret (a capped lifetime, blocked secrets, a blocked
+ *   audience). Graph names it the least privileged permission for both policy reads; it reads every policy
+ *   of the tenant (conditional access included) and changes none. Without it the doctor says it could not read them.
  * - Not granted: Application.ReadWrite.All / Directory.*, which would let CI change every application.
  * The IDs are Microsoft Graph's published app role IDs; the bootstrap also checks them against Graph's
  * service principal in the tenant before assigning.
@@ -26,8 +30,14 @@ interface GraphAppRole {
 export const APPLICATION_READWRITE_OWNEDBY: GraphAppRole = { value: "Application.ReadWrite.OwnedBy", id: "18a4783c-866b-4cc7-a460-3d5e5662c884" };
 export const DELEGATED_PERMISSION_GRANT_READWRITE_ALL: GraphAppRole = { value: "DelegatedPermissionGrant.ReadWrite.All", id: "8e8e4742-1d95-4f68-9d56-6ee75648c72a" };
 
-export function requiredGraphAppRoles(adminConsent: boolean): GraphAppRole[] {
-    return adminConsent ? [APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL] : [APPLICATION_READWRITE_OWNEDBY];
+export const POLICY_READ_ALL: GraphAppRole = { value: "Policy.Read.All", id: "246dd0d5-5bd0-4def-940b-0421030a5b68" };
+
+export function requiredGraphAppRoles(adminConsent: boolean, readPolicies = false): GraphAppRole[] {
+    return [
+        APPLICATION_READWRITE_OWNEDBY,
+        ...(adminConsent ? [DELEGATED_PERMISSION_GRANT_READWRITE_ALL] : []),
+        ...(readPolicies ? [POLICY_READ_ALL] : []),
+    ];
 }
 
 const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
@@ -47,6 +57,8 @@ export interface BootstrapArguments {
     readonly repo: string;
     readonly environments: readonly string[];
     readonly adminConsent: boolean;
+    /** Also grant Policy.Read.All, so the doctor can read the tenant's app-management policies. */
+    readonly readPolicies: boolean;
     readonly displayName: string;
     readonly json: boolean;
     readonly help: boolean;
@@ -85,6 +97,9 @@ Options:
   --tenant <id>                tenant ID (default: AZURE_TENANT_ID)
   --admin-consent              also grant DelegatedPermissionGrant.ReadWrite.All, needed when the stack
                                grants tenant-wide admin consent (config nocobase-entra-mail:grantAdminConsent true)
+  --read-policies              also grant Policy.Read.All (optional; reads, changes nothing), so the doctor can
+                               read the tenant's app-management policies and warn before Microsoft refuses a
+                               secret; without it the doctor notes that it could not read them
   --display-name <name>        display name (default "nocobase-entra-mail deployer (<owner>/<repo>)")
   --json                       machine-readable output
   -h, --help                   this help
@@ -101,6 +116,7 @@ export function parseBootstrapArguments(argv: readonly string[], env: NodeJS.Pro
         tenant: { type: "string" },
         "display-name": { type: "string" },
         "admin-consent": { type: "boolean" },
+        "read-policies": { type: "boolean" },
         json: { type: "boolean" },
     }, false);
     if (positionals.length > 0) {
@@ -110,11 +126,12 @@ export function parseBootstrapArguments(argv: readonly string[], env: NodeJS.Pro
     const tenantId = values.tenant ?? env.AZURE_TENANT_ID ?? "";
     const displayName = values["display-name"];
     const adminConsent = values["admin-consent"] ?? false;
+    const readPolicies = values["read-policies"] ?? false;
     const json = values.json ?? false;
     const help = values.help ?? false;
     const environments = values.environment ?? [];
     if (help) {
-        return { tenantId, owner: "", repo: "", environments, adminConsent, displayName: "", json, help };
+        return { tenantId, owner: "", repo: "", environments, adminConsent, readPolicies, displayName: "", json, help };
     }
     const [owner, repo, ...rest] = (repository ?? "").split("/");
     if (!owner || !repo || rest.length > 0 || !GITHUB_NAME.test(owner) || !GITHUB_NAME.test(repo)) {
@@ -131,7 +148,7 @@ export function parseBootstrapArguments(argv: readonly string[], env: NodeJS.Pro
         throw new UsageError(`A tenant ID (GUID) is required: pass --tenant <id> or set AZURE_TENANT_ID (got ${quoteForeign(tenantId)}).`);
     }
     return {
-        tenantId, owner, repo, environments: [...new Set(environments)], adminConsent, json, help,
+        tenantId, owner, repo, environments: [...new Set(environments)], adminConsent, readPolicies, json, help,
         displayName: displayName ?? `nocobase-entra-mail deployer (${owner}/${repo})`,
     };
 }

@@ -10,8 +10,11 @@ import { NocobaseError } from "../../nocobase/client";
 import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../stack-outputs";
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
-import { GraphServicePrincipalCache, readLiveRegistration } from "./live-registration";
+import { readLiveRegistration } from "./live-registration";
+import { graphServicePrincipalCache, type GraphServicePrincipalCache } from "../../microsoft/directory-reader";
+import { readAppManagementPolicies, tenantPolicyCache, type TenantPolicyCache } from "../../microsoft/app-management-policy";
 import { checkPastedSecret } from "./pasted-secret-checks";
+import { checkPolicies } from "./policy-checks";
 import { checkRegistration } from "./registration-checks";
 import { findingsFromProbe, type ProbeOutcome } from "./secret-probe";
 
@@ -87,16 +90,30 @@ class SignIns {
     }
 }
 
+/** What one run reads once per tenant and shares between its environments. */
+interface TenantReads {
+    readonly graphServicePrincipals: GraphServicePrincipalCache;
+    readonly tenantPolicies: TenantPolicyCache;
+}
+
 async function checkOne(expected: StackOutputs, source: string, options: DoctorOptions, services: DoctorServices,
-    graphServicePrincipals: GraphServicePrincipalCache, signIns: SignIns): Promise<EnvironmentReport> {
+    shared: TenantReads, signIns: SignIns): Promise<EnvironmentReport> {
     const base = { environment: expected.environment, source, tenantId: expected.tenantId, clientId: expected.clientId };
     try {
         await signIns.to(expected.tenantId);
-        const live = await readLiveRegistration(services.graphFor(expected.tenantId), expected, graphServicePrincipals);
+        const graph = services.graphFor(expected.tenantId);
+        const live = await readLiveRegistration(graph, expected, shared.graphServicePrincipals);
         const pasted = checkPastedSecret(expected, live, { now: services.now(), warnDays: options.warnDays });
         const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays })
             .filter((f) => !(pasted.rotationWaits && f.code === "rotation-missed"));
         findings.push(...pasted.findings);
+        const notes: string[] = [];
+        if (live.application !== undefined) {
+            const read = await readAppManagementPolicies(graph, expected.tenantId, live.application.id, shared.tenantPolicies);
+            const policies = checkPolicies(expected, live, read, services.now());
+            findings.push(...policies.findings);
+            notes.push(...policies.notes);
+        }
         // Without the application or its service principal the token endpoint can only repeat that finding.
         if (options.probeSecret && live.application !== undefined && live.servicePrincipalId !== undefined) {
             findings.push(...findingsFromProbe(expected, await services.probe(expected)));
@@ -106,7 +123,7 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
         }
         const unique = dedupe(findings);
         return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique,
-            ...(pasted.report === undefined ? {} : { pastedSecret: pasted.report }) };
+            ...(notes.length > 0 ? { notes } : {}), ...(pasted.report === undefined ? {} : { pastedSecret: pasted.report }) };
     } catch (err) {
         const error = err instanceof MicrosoftServiceError || err instanceof NocobaseError ? err.message : `unexpected failure: ${redactForeignText((err as Error).message)}`;
         return { ...base, outcome: "unchecked", findings: [], error };
@@ -115,9 +132,9 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
 
 export async function checkEnvironments(documents: readonly StackOutputsText[], options: DoctorOptions,
     services: DoctorServices): Promise<EnvironmentReport[]> {
-    const graphServicePrincipals = new GraphServicePrincipalCache();
+    const shared: TenantReads = { graphServicePrincipals: graphServicePrincipalCache(), tenantPolicies: tenantPolicyCache() };
     const signIns = new SignIns(services);
     return mapWithConcurrency(environmentsOf(documents, options.probeSecret), options.concurrency, (env) => env.outputs
-        ? checkOne(env.outputs, env.source, options, services, graphServicePrincipals, signIns)
+        ? checkOne(env.outputs, env.source, options, services, shared, signIns)
         : Promise.resolve<EnvironmentReport>({ environment: env.source, source: env.source, outcome: "unchecked", findings: [], error: env.error }));
 }

@@ -1,4 +1,5 @@
 /** What the live check reports about one environment. */
+import type { PolicyProblemCode } from "../policy-problems";
 
 type FindingCode =
     | "registration-missing"
@@ -28,7 +29,8 @@ type FindingCode =
     | "nocobase-api-key-expired"
     | "pasted-secret-missing"
     | "pasted-secret-expired"
-    | "paste-due";
+    | "paste-due"
+    | PolicyProblemCode;
 
 type Severity = "error" | "warning";
 
@@ -65,6 +67,8 @@ export interface EnvironmentReport {
     readonly clientId?: string;
     readonly outcome: Outcome;
     readonly findings: readonly Finding[];
+    /** What could not be checked and what that means (a policy the identity may not read); no finding, no effect on the exit code. */
+    readonly notes?: readonly string[];
     /** Why the environment could not be checked (outcome "unchecked"). */
     readonly error?: string;
     /** Pasted Email Settings: the confirmed secret and any awaiting paste; absent when Email Settings read variables. */

@@ -1,22 +1,20 @@
 /**
  * Reads what Microsoft Entra holds for one environment, in at most four Graph calls: the application,
  * its service principal, and (when the stack grants admin consent) Microsoft Graph's service principal,
- * shared by all environments of a tenant, and the tenant-wide grants of the application.
+ * shared by all environments of a tenant, and the tenant-wide grants of the application. The calls are
+ * the directory reader's (src/microsoft/directory-reader.ts), which the adoption preflight shares.
  */
-import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import type { GraphClient } from "../../microsoft/graph-client";
-import { needingPermission, READ_APPLICATIONS_PERMISSION, READ_GRANTS_PERMISSION } from "../../microsoft/service-error";
+import {
+    findServicePrincipalId, readApplication, readOwners, readTenantWideGrants, type GraphResourceAccess, type GraphServicePrincipalCache,
+} from "../../microsoft/directory-reader";
 import type { StackOutputs } from "../stack-outputs";
 
 interface LivePasswordCredential {
     readonly keyId: string;
     readonly displayName: string | null;
+    readonly startDateTime?: string;
     readonly endDateTime: string;
-}
-
-interface LiveResourceAccess {
-    readonly resourceAppId: string;
-    readonly resourceAccess: ReadonlyArray<{ readonly id: string; readonly type: string }>;
 }
 
 interface LiveApplication {
@@ -24,9 +22,11 @@ interface LiveApplication {
     readonly appId: string;
     readonly displayName: string;
     readonly signInAudience: string;
+    /** When the application was created; app-management restrictions may cover only applications created after a date. */
+    readonly createdDateTime: string | undefined;
     readonly requestedAccessTokenVersion: number | null;
     readonly redirectUris: readonly string[];
-    readonly requiredResourceAccess: readonly LiveResourceAccess[];
+    readonly requiredResourceAccess: readonly GraphResourceAccess[];
     readonly passwordCredentials: readonly LivePasswordCredential[];
 }
 
@@ -40,82 +40,43 @@ export interface LiveRegistration {
     readonly ownerIds?: readonly string[];
 }
 
-interface GraphApplication {
-    id: string;
-    appId: string;
-    displayName: string;
-    signInAudience: string;
-    api?: { requestedAccessTokenVersion?: number | null };
-    web?: { redirectUris?: string[] };
-    requiredResourceAccess?: LiveResourceAccess[];
-    passwordCredentials?: LivePasswordCredential[];
-}
-
-const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,api,web,requiredResourceAccess,passwordCredentials";
-
-/** Microsoft Graph's service principal id per tenant, looked up once per run. */
-export class GraphServicePrincipalCache {
-    private readonly ids = new Map<string, Promise<string | undefined>>();
-
-    get(tenantId: string, graph: GraphClient): Promise<string | undefined> {
-        let id = this.ids.get(tenantId);
-        if (!id) {
-            id = needingPermission(graph.list<{ id: string }>("/servicePrincipals", {
-                operation: `find Microsoft Graph's service principal in tenant ${tenantId}`,
-                query: { $filter: `appId eq '${MICROSOFT_GRAPH_APP_ID}'`, $select: "id" },
-            }), READ_APPLICATIONS_PERMISSION).then((found) => found[0]?.id);
-            // A failed lookup must not poison the other environments of the tenant.
-            id.catch(() => this.ids.delete(tenantId));
-            this.ids.set(tenantId, id);
-        }
-        return id;
-    }
-}
+const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,createdDateTime,api,web,requiredResourceAccess,passwordCredentials";
 
 export async function readLiveRegistration(graph: GraphClient, expected: StackOutputs,
     graphServicePrincipals: GraphServicePrincipalCache): Promise<LiveRegistration> {
     const stack = `stack ${expected.environment}`;
-    const app = await needingPermission(graph.get<GraphApplication>(`/applications/${encodeURIComponent(expected.applicationObjectId)}`, {
+    const body = await readApplication(graph, expected.applicationObjectId, {
         operation: `read application ${expected.applicationObjectId} of ${stack}`,
-        query: { $select: APPLICATION_FIELDS },
+        fields: APPLICATION_FIELDS,
         // Right after pulumi up the application may not have replicated yet; 404 after that means missing.
-        transient: { notFound: true },
-        accept: [404],
-    }), READ_APPLICATIONS_PERMISSION);
-    if (app.status === 404 || !app.body) {
+        waitForReplication: true,
+    });
+    if (body === undefined) {
         return { application: undefined, servicePrincipalId: undefined, adminConsentScopes: undefined };
     }
     const application: LiveApplication = {
-        id: app.body.id,
-        appId: app.body.appId,
-        displayName: app.body.displayName,
-        signInAudience: app.body.signInAudience,
-        requestedAccessTokenVersion: app.body.api?.requestedAccessTokenVersion ?? null,
-        redirectUris: app.body.web?.redirectUris ?? [],
-        requiredResourceAccess: app.body.requiredResourceAccess ?? [],
-        passwordCredentials: (app.body.passwordCredentials ?? []).map((p) => ({
-            keyId: p.keyId, displayName: p.displayName ?? null, endDateTime: p.endDateTime,
+        id: body.id,
+        appId: body.appId,
+        displayName: body.displayName,
+        signInAudience: body.signInAudience,
+        createdDateTime: body.createdDateTime,
+        requestedAccessTokenVersion: body.api?.requestedAccessTokenVersion ?? null,
+        redirectUris: body.web?.redirectUris ?? [],
+        requiredResourceAccess: body.requiredResourceAccess ?? [],
+        passwordCredentials: (body.passwordCredentials ?? []).map((p) => ({
+            keyId: p.keyId, displayName: p.displayName ?? null, startDateTime: p.startDateTime, endDateTime: p.endDateTime,
         })),
     };
     // Read only for stacks that name owners: they are what a deployer's ownership depends on.
     const ownerIds = (expected.owners ?? []).length === 0 ? undefined
-        : (await graph.list<{ id: string }>(`/applications/${encodeURIComponent(expected.applicationObjectId)}/owners`, {
-            operation: `read the owners of application ${expected.applicationObjectId} of ${stack}`, query: { $select: "id" },
-        })).map((o) => o.id.toLowerCase());
-    const servicePrincipals = await needingPermission(graph.list<{ id: string }>("/servicePrincipals", {
-        operation: `find the service principal of ${stack}`,
-        query: { $filter: `appId eq '${application.appId}'`, $select: "id,appId" },
-    }), READ_APPLICATIONS_PERMISSION);
-    const servicePrincipalId = servicePrincipals[0]?.id;
+        : (await readOwners(graph, expected.applicationObjectId, `read the owners of application ${expected.applicationObjectId} of ${stack}`))
+            .map((o) => o.id);
+    const servicePrincipalId = await findServicePrincipalId(graph, application.appId, `find the service principal of ${stack}`);
     if (!expected.adminConsent || servicePrincipalId === undefined) {
         return { application, servicePrincipalId, adminConsentScopes: undefined, ownerIds };
     }
-    const graphServicePrincipalId = await graphServicePrincipals.get(expected.tenantId, graph);
-    const grants = await needingPermission(graph.list<{ resourceId: string; scope: string | null }>("/oauth2PermissionGrants", {
-        operation: `read the admin consent of ${stack}`,
-        query: { $filter: `clientId eq '${servicePrincipalId}' and consentType eq 'AllPrincipals'` },
-    }), READ_GRANTS_PERMISSION);
-    const scopes = grants.filter((g) => g.resourceId === graphServicePrincipalId)
-        .flatMap((g) => (g.scope ?? "").split(" ").filter((s) => s !== ""));
+    const graphServicePrincipal = await graphServicePrincipals.get(expected.tenantId, graph);
+    const grants = await readTenantWideGrants(graph, servicePrincipalId, `read the admin consent of ${stack}`);
+    const scopes = grants.filter((g) => g.resourceId === graphServicePrincipal?.id).flatMap((g) => g.scopes);
     return { application, servicePrincipalId, adminConsentScopes: scopes, ownerIds };
 }

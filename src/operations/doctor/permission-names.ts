@@ -27,6 +27,7 @@ const GRAPH_ROLES: Readonly<Record<string, string>> = {
     "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
     "18a4783c-866b-4cc7-a460-3d5e5662c884": "Application.ReadWrite.OwnedBy",
     "8e8e4742-1d95-4f68-9d56-6ee75648c72a": "DelegatedPermissionGrant.ReadWrite.All",
+    "246dd0d5-5bd0-4def-940b-0421030a5b68": "Policy.Read.All",
 };
 
 /** "Mail.Read (delegated) of Microsoft Graph", or the type and ID where the name is not known. */

@@ -57,6 +57,9 @@ export function renderTable(reports: readonly EnvironmentReport[], width = 100):
             out.push(`  ${f.severity.padEnd(8)}${f.code.padEnd(codeWidth)}  ${wrap(f.message, width - indent.length, indent)}`);
             out.push(`${indent}${wrap(`Fix: ${f.fix}`, width - indent.length, indent)}`);
         }
+        for (const note of report.notes ?? []) {
+            out.push(`  ${"note".padEnd(8)}${wrap(note, width - 10, " ".repeat(10))}`);
+        }
     }
     const count = (o: EnvironmentReport["outcome"]): number => reports.filter((r) => r.outcome === o).length;
     out.push("");

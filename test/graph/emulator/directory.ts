@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../../src/registration/graph-identifiers";
+import { rfc3339, rotationWindow } from "../../../src/registration/secret-rotation";
 
 interface ResourceAccess { id: string; type: "Scope" | "Role" }
 interface RequiredResourceAccess { resourceAppId: string; resourceAccess: ResourceAccess[] }
@@ -35,9 +36,43 @@ interface ApiSettings {
     preAuthorizedApplications?: Array<{ appId: string; delegatedPermissionIds: string[] }>;
 }
 
+/** A restriction of an app-management policy, as Graph returns it (`passwordCredentialConfiguration`, `audienceRestriction`). */
+export interface PolicyRestriction {
+    restrictionType?: "passwordAddition" | "passwordLifetime" | "symmetricKeyAddition" | "symmetricKeyLifetime" | "customPasswordAddition";
+    state: "enabled" | "disabled";
+    maxLifetime?: string | null;
+    restrictForAppsCreatedAfterDateTime: string | null;
+}
+
+export interface PolicyRestrictions {
+    passwordCredentials: PolicyRestriction[];
+    keyCredentials: PolicyRestriction[];
+    /** Beta in Microsoft Graph; served here as v1.0 would if it carried it. */
+    audiences?: { azureAdMultipleOrgs?: PolicyRestriction; personalMicrosoftAccount?: PolicyRestriction };
+}
+
+/** The tenant's default app-management policy (`tenantAppManagementPolicy`). */
+export interface TenantAppManagementPolicy {
+    id: string;
+    displayName: string;
+    description: string;
+    isEnabled: boolean;
+    applicationRestrictions: PolicyRestrictions;
+}
+
+/** A policy assigned to applications (`appManagementPolicy`); assigned, it replaces the tenant default for them. */
+export interface AppManagementPolicy {
+    id: string;
+    displayName: string;
+    description: string;
+    isEnabled: boolean;
+    restrictions: PolicyRestrictions;
+}
+
 export interface Application {
     id: string;
     appId: string;
+    createdDateTime: string;
     displayName: string;
     uniqueName: string | null;
     signInAudience: string;
@@ -92,6 +127,7 @@ export const GRAPH_APP_ROLES: readonly AppRole[] = [
     { id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", value: "Application.Read.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read all applications" },
     { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", value: "Application.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read and write all applications" },
     { id: "8e8e4742-1d95-4f68-9d56-6ee75648c72a", value: "DelegatedPermissionGrant.ReadWrite.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage all delegated permission grants" },
+    { id: "246dd0d5-5bd0-4def-940b-0421030a5b68", value: "Policy.Read.All", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Read your organization's policies" },
 ];
 
 /** The mail scopes as one space-separated string, the form an oauth2PermissionGrant holds them in. */
@@ -120,6 +156,11 @@ export interface SeedEnvironmentOptions {
     readonly adminConsent?: boolean;
     /** Days until the stack's secret expires; default 180. */
     readonly secretValidDays?: number;
+    /**
+     * The stack's rotation schedule: the secret is then made for the current window, as the program makes it
+     * (valid `lifetimeDays` from the window's start), and the outputs carry the `secretRotation` record.
+     */
+    readonly schedule?: { readonly rotationDays: number; readonly lifetimeDays: number };
 }
 
 /** What a stack run produced, in the shape of `pulumi stack output --json --show-secrets`. */
@@ -140,6 +181,7 @@ export interface SeededStackOutputs {
     nocobaseClientIdVariable: string;
     nocobaseClientSecretVariable: string;
     nocobaseApiUrl: string;
+    secretRotation?: unknown;
 }
 
 export class Directory {
@@ -158,6 +200,17 @@ export class Directory {
     readonly users = new Map<string, DirectoryUser>();
     /** Owners' object IDs (users or service principals) per application object ID. */
     readonly owners = new Map<string, string[]>();
+    /** Disabled and empty, as in a tenant nobody configured. */
+    readonly defaultAppManagementPolicy: TenantAppManagementPolicy = {
+        id: "00000000-0000-0000-0000-000000000000",
+        displayName: "Default app management tenant policy",
+        description: "Default tenant policy that enforces app management restrictions on applications and service principals.",
+        isEnabled: false,
+        applicationRestrictions: { passwordCredentials: [], keyCredentials: [] },
+    };
+    readonly appManagementPolicies = new Map<string, AppManagementPolicy>();
+    /** The policy assigned to each application (object ID to policy ID); at most one. */
+    readonly assignedPolicies = new Map<string, string>();
 
     constructor(readonly tenantId: string) {
         this.graphServicePrincipal = {
@@ -174,6 +227,7 @@ export class Directory {
         const app: Application = {
             id: randomUUID(),
             appId: randomUUID(),
+            createdDateTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
             uniqueName: null,
             signInAudience: "AzureADMyOrg",
             api: { requestedAccessTokenVersion: null },
@@ -215,6 +269,36 @@ export class Directory {
         return { credential, secretText };
     }
 
+    /** Assigns a new policy to an application, as the portal's "Excluded apps" or an app-specific policy does. */
+    assignPolicy(app: Application, fields: Partial<AppManagementPolicy> & { restrictions: PolicyRestrictions }): AppManagementPolicy {
+        const policy: AppManagementPolicy = {
+            id: randomUUID(), displayName: "app-specific policy", description: "", isEnabled: true, ...fields,
+        };
+        this.appManagementPolicies.set(policy.id, policy);
+        this.assignedPolicies.set(app.id, policy.id);
+        return policy;
+    }
+
+    /** Grants a Microsoft Graph application permission to a service principal, as an administrator's consent does. */
+    grantGraphAppRole(servicePrincipalId: string, value: string): void {
+        const role = this.graphServicePrincipal.appRoles.find((r) => r.value === value);
+        if (!role) {
+            throw new Error(`emulator: Microsoft Graph has no app role ${value}`);
+        }
+        this.appRoleAssignments.push({
+            id: randomBytes(24).toString("base64url"), principalId: servicePrincipalId, principalType: "ServicePrincipal",
+            resourceId: this.graphServicePrincipal.id, appRoleId: role.id, createdDateTime: new Date().toISOString(),
+        });
+    }
+
+    /** Whether the caller (by client ID) holds a Microsoft Graph application permission. */
+    callerHolds(clientId: string | undefined, value: string): boolean {
+        const sp = clientId === undefined ? undefined : this.findServicePrincipalByAppId(clientId);
+        const role = this.graphServicePrincipal.appRoles.find((r) => r.value === value);
+        return sp !== undefined && role !== undefined &&
+            this.appRoleAssignments.some((a) => a.principalId === sp.id && a.appRoleId === role.id && a.resourceId === this.graphServicePrincipal.id);
+    }
+
     findApplicationByAppId(appId: string): Application | undefined {
         return [...this.applications.values()].find((a) => a.appId === appId);
     }
@@ -248,9 +332,12 @@ export class Directory {
         });
         const sp = this.newServicePrincipal(app);
         const now = Date.now();
-        const expires = new Date(now + (options.secretValidDays ?? 180) * 86400_000);
-        const { credential, secretText } = this.addPassword(app, "nocobase-entra-mail", expires, now - 3600_000);
-        this.secretAddedAt.set(credential.keyId, now - 3600_000);
+        const window = options.schedule === undefined ? undefined
+            : rotationWindow(new Date(now), { ...options.schedule, generation: 1 });
+        const expires = window?.expiresAt ?? new Date(now + (options.secretValidDays ?? 180) * 86400_000);
+        const addedAt = window?.startsAt.getTime() ?? now - 3600_000;
+        const { credential, secretText } = this.addPassword(app, "nocobase-entra-mail", expires, addedAt);
+        this.secretAddedAt.set(credential.keyId, addedAt);
         if (options.adminConsent) {
             this.oauth2PermissionGrants.push({
                 id: randomBytes(24).toString("base64url"), clientId: sp.id, consentType: "AllPrincipals", principalId: null,
@@ -269,9 +356,19 @@ export class Directory {
             adminConsent: options.adminConsent ?? false,
             clientSecret: secretText,
             clientSecretKeyId: credential.keyId,
-            clientSecretExpiresAt: expires.toISOString(),
+            clientSecretExpiresAt: window !== undefined ? rfc3339(expires) : expires.toISOString(),
             // Not due yet, as after a run on schedule: the secret expires after the next rotation.
-            nextRotationAt: new Date(now + (options.secretValidDays ?? 180) * 86400_000 / 2).toISOString(),
+            nextRotationAt: window !== undefined ? rfc3339(window.nextRotationAt)
+                : new Date(now + (options.secretValidDays ?? 180) * 86400_000 / 2).toISOString(),
+            ...(window === undefined ? {} : {
+                secretRotation: {
+                    nocobaseSlot: "a",
+                    slots: {
+                        a: { kind: "window", keyId: credential.keyId, windowStart: rfc3339(window.startsAt), generation: 1, expiresAt: rfc3339(window.expiresAt) },
+                        b: null,
+                    },
+                },
+            }),
             nocobaseClientIdVariable: "MICROSOFT_MAIL_CLIENT_ID",
             nocobaseClientSecretVariable: "MICROSOFT_MAIL_CLIENT_SECRET",
             nocobaseApiUrl: `https://${options.environment}.nocobase.example/api`,

@@ -93,7 +93,8 @@ export async function startEmulator(): Promise<Emulator> {
 
     const state = { latencyMs: 0 };
 
-    async function handle(ex: Exchange, tokenTenant: string | undefined): Promise<LoggedRequest["kind"] | undefined> {
+    async function handle(ex: Exchange, issuedToken: IssuedToken | undefined): Promise<LoggedRequest["kind"] | undefined> {
+        const tokenTenant = issuedToken?.tenantId;
         const path = ex.url.pathname;
         const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
         if (metadata && ex.method === "GET") {
@@ -132,7 +133,8 @@ export async function startEmulator(): Promise<Emulator> {
                 sendGraphError(ex, 429, "TooManyRequests", "Too many requests.", { "retry-after": String(throttle.retryAfterSeconds) });
                 return "graph";
             }
-            routeGraph(ex, { directory: tenants.get(tokenTenant ?? tenantId) ?? directory, settings: graph, origin }, path.slice("/v1.0".length));
+            routeGraph(ex, { directory: tenants.get(tokenTenant ?? tenantId) ?? directory, settings: graph, origin, callerAppId: issuedToken?.appId },
+                path.slice("/v1.0".length));
             return "graph";
         } finally {
             inFlight--;
@@ -166,7 +168,7 @@ export async function startEmulator(): Promise<Emulator> {
                     return;
                 }
             }
-            handle(ex, issued?.tenantId).then((kind) => {
+            handle(ex, issued).then((kind) => {
                 log.push({ kind: kind ?? "graph", method: ex.method, path: ex.url.pathname, query: ex.url.search, status: ex.status, client: callerOf(ex, kind) });
             }, (err: unknown) => {
                 sendGraphError(ex, 500, "InternalServerError", `emulator failure: ${(err as Error).message}`);

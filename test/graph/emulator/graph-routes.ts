@@ -1,12 +1,15 @@
 /**
  * The Microsoft Graph v1.0 calls this project makes, with Graph's documented answers: status codes, the
  * error envelope, `requiredResourceAccess` replaced whole on PATCH, `secretText` only in addPassword's
- * answer, the 2-secret limit of personal-account audiences, and replication delay (objects created
- * through the API answer 404 for a while, and are missing from filtered lists).
+ * answer, the 2-secret limit of personal-account audiences, app-management policies (both policy reads,
+ * 403 without Policy.Read.All; addPassword and the sign-in audience refused with Microsoft's error codes),
+ * and replication delay (objects created through the API answer 404 for a while, and are missing from
+ * filtered lists).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import {
-    isPersonalAudience, type Application, type Directory, type FederatedIdentityCredential, type ServicePrincipal,
+    isPersonalAudience, type Application, type Directory, type FederatedIdentityCredential, type PolicyRestriction,
+    type PolicyRestrictions, type ServicePrincipal,
 } from "./directory";
 import { parseJsonBody, sendGraphError, sendJson, sendNoContent, type Exchange } from "./http-exchange";
 
@@ -21,6 +24,8 @@ interface GraphContext {
     readonly directory: Directory;
     readonly settings: GraphSettings;
     readonly origin: string;
+    /** Client ID of the caller, from its token. */
+    readonly callerAppId: string | undefined;
 }
 
 const NOT_FOUND = (id: string): string =>
@@ -86,8 +91,64 @@ function unsupportedQuery(ex: Exchange): void {
     sendGraphError(ex, 400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.");
 }
 
+/**
+ * The restrictions in force for an application: those of an enabled policy assigned to it, else those of the
+ * enabled tenant default, with the ID of the policy that sets them.
+ */
+function policyOf(ctx: GraphContext, app: Application): { policyId: string; restrictions: PolicyRestrictions } | undefined {
+    const dir = ctx.directory;
+    const assigned = dir.appManagementPolicies.get(dir.assignedPolicies.get(app.id) ?? "");
+    if (assigned?.isEnabled) {
+        return { policyId: assigned.id, restrictions: assigned.restrictions };
+    }
+    const tenant = dir.defaultAppManagementPolicy;
+    return tenant.isEnabled ? { policyId: tenant.id, restrictions: tenant.applicationRestrictions } : undefined;
+}
+
+/** Whether a restriction is evaluated for the application: enabled, and the application created on or after its date. */
+function inForce(restriction: PolicyRestriction | undefined, app: Application): restriction is PolicyRestriction {
+    return restriction !== undefined && restriction.state === "enabled" && (restriction.restrictForAppsCreatedAfterDateTime === null ||
+        Date.parse(app.createdDateTime) >= Date.parse(restriction.restrictForAppsCreatedAfterDateTime));
+}
+
+/** The policy ID refusing an audience for the application, if one does. */
+function audienceRefusal(ctx: GraphContext, app: Application, audience: string): string | undefined {
+    const policy = policyOf(ctx, app);
+    const audiences = policy?.restrictions.audiences;
+    const personal = inForce(audiences?.personalMicrosoftAccount, app) && isPersonalAudience(audience);
+    const multi = inForce(audiences?.azureAdMultipleOrgs, app) && (audience === "AzureADMultipleOrgs" || audience === "AzureADandPersonalMicrosoftAccount");
+    return personal || multi ? policy?.policyId : undefined;
+}
+
+/** Days of an ISO 8601 duration of days (`P90D`), the form the emulator's tests configure. */
+function durationDays(duration: string): number {
+    const match = /^P(\d+)D$/.exec(duration);
+    if (!match) {
+        throw new Error(`emulator: unsupported duration ${duration}`);
+    }
+    return Number(match[1]);
+}
+
+/** Graph's 403 for a caller without the permission. */
+function requirePermission(ex: Exchange, ctx: GraphContext, permission: string): boolean {
+    if (ctx.directory.callerHolds(ctx.callerAppId, permission)) {
+        return true;
+    }
+    sendGraphError(ex, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    return false;
+}
+
+function policies(ex: Exchange, ctx: GraphContext, rest: string): void {
+    if (rest !== "/defaultAppManagementPolicy" || ex.method !== "GET") {
+        return sendGraphError(ex, 400, "BadRequest", "Unsupported path.");
+    }
+    if (requirePermission(ex, ctx, "Policy.Read.All")) {
+        sendJson(ex, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#policies/defaultAppManagementPolicy/$entity`, ...ctx.directory.defaultAppManagementPolicy });
+    }
+}
+
 /** Applies an application PATCH body: top-level properties replace, `web` and `api` merge one level. */
-function applyApplicationPatch(ex: Exchange, app: Application, body: Record<string, unknown>): boolean {
+function applyApplicationPatch(ex: Exchange, ctx: GraphContext, app: Application, body: Record<string, unknown>): boolean {
     if ("passwordCredentials" in body) {
         sendGraphError(ex, 400, "Request_BadRequest",
             "Updating passwordCredentials through PATCH is not supported. Use addPassword and removePassword.");
@@ -95,6 +156,14 @@ function applyApplicationPatch(ex: Exchange, app: Application, body: Record<stri
     }
     const audience = typeof body.signInAudience === "string" ? body.signInAudience : app.signInAudience;
     const api = { ...app.api, ...(body.api as Application["api"] | undefined) };
+    if (typeof body.signInAudience === "string") {
+        const refusing = audienceRefusal(ctx, app, body.signInAudience);
+        if (refusing !== undefined) {
+            sendGraphError(ex, 400, "SignInAudienceNotAllowedAsPerAppPolicy",
+                `Sign in audience '${body.signInAudience}' is not allowed as per assigned policy ${refusing}.`);
+            return false;
+        }
+    }
     if (isPersonalAudience(audience) && api.requestedAccessTokenVersion !== 2) {
         sendGraphError(ex, 400, "InvalidAccessTokenVersion",
             "Property api.requestedAccessTokenVersion is invalid. It must be 2 for the requested signInAudience.");
@@ -120,7 +189,7 @@ function createApplication(ex: Exchange, ctx: GraphContext, body: Record<string,
         return undefined;
     }
     const app = ctx.directory.newApplication({ displayName: body.displayName, uniqueName });
-    if (!applyApplicationPatch(ex, app, body)) {
+    if (!applyApplicationPatch(ex, ctx, app, body)) {
         ctx.directory.applications.delete(app.id);
         return undefined;
     }
@@ -164,7 +233,7 @@ function applications(ex: Exchange, ctx: GraphContext, rest: string): void {
         // The alternate key is strongly consistent: upsert never duplicates, even during replication.
         const existing = [...dir.applications.values()].find((a) => a.uniqueName === uniqueName[1]);
         if (existing) {
-            if (applyApplicationPatch(ex, existing, body)) sendNoContent(ex);
+            if (applyApplicationPatch(ex, ctx, existing, body)) sendNoContent(ex);
             return;
         }
         if (!/create-if-missing/i.test(String(ex.req.headers.prefer ?? ""))) {
@@ -183,7 +252,7 @@ function applications(ex: Exchange, ctx: GraphContext, rest: string): void {
     if (sub === "" && ex.method === "PATCH") {
         const body = parseJsonBody(ex);
         if (!body) return sendGraphError(ex, 400, "BadRequest", "Unable to read JSON request payload.");
-        if (applyApplicationPatch(ex, app, body)) sendNoContent(ex);
+        if (applyApplicationPatch(ex, ctx, app, body)) sendNoContent(ex);
         return;
     }
     if (sub === "/addPassword" && ex.method === "POST") return addPassword(ex, ctx, app);
@@ -197,6 +266,11 @@ function applications(ex: Exchange, ctx: GraphContext, rest: string): void {
     }
     if (sub === "/federatedIdentityCredentials") return federatedCredentials(ex, ctx, app);
     if (sub === "/owners" && ex.method === "GET") return listResponse(ex, ctx, "directoryObjects", ownersOf(ctx, app));
+    if (sub === "/appManagementPolicies" && ex.method === "GET") {
+        if (!requirePermission(ex, ctx, "Policy.Read.All")) return;
+        const assigned = dir.appManagementPolicies.get(dir.assignedPolicies.get(app.id) ?? "");
+        return listResponse(ex, ctx, "appManagementPolicies", assigned === undefined ? [] : [assigned]);
+    }
     sendGraphError(ex, 405, "Request_BadRequest", `The method ${ex.method} is not allowed on ${sub || "this resource"}.`);
 }
 
@@ -219,6 +293,17 @@ function addPassword(ex: Exchange, ctx: GraphContext, app: Application): void {
     }
     const now = Date.now();
     const end = requested.endDateTime ? new Date(requested.endDateTime) : new Date(now + 2 * 365 * 86400_000);
+    const policy = policyOf(ctx, app);
+    const passwords = policy?.restrictions.passwordCredentials ?? [];
+    if (inForce(passwords.find((r) => r.restrictionType === "passwordAddition"), app)) {
+        return sendGraphError(ex, 400, "CredentialTypeNotAllowedAsPerAppPolicy",
+            `Password credentials are not allowed as per assigned policy ${policy?.policyId ?? ""}.`);
+    }
+    const lifetime = passwords.find((r) => r.restrictionType === "passwordLifetime");
+    if (inForce(lifetime, app) && typeof lifetime.maxLifetime === "string" && end.getTime() - now > durationDays(lifetime.maxLifetime) * 86400_000) {
+        return sendGraphError(ex, 400, "CredentialInvalidLifetimeAsPerAppPolicy",
+            `Credential lifetime exceeds the max value allowed as per assigned policy ${policy?.policyId ?? ""}.`);
+    }
     const { credential, secretText } = ctx.directory.addPassword(app, requested.displayName ?? null, end, now);
     ctx.directory.secretAddedAt.set(credential.keyId, now);
     // The only answer that ever carries the secret's value.
@@ -327,10 +412,11 @@ function oauth2PermissionGrants(ex: Exchange, ctx: GraphContext): void {
 
 /** Routes a Graph request whose path starts after `/v1.0`. */
 export function routeGraph(ex: Exchange, ctx: GraphContext, path: string): void {
-    const match = /^\/(applications|servicePrincipals|oauth2PermissionGrants)(.*)$/.exec(path);
+    const match = /^\/(applications|servicePrincipals|oauth2PermissionGrants|policies)(.*)$/.exec(path);
     if (!match) {
         return sendGraphError(ex, 400, "BadRequest", `Resource not found for the segment '${path.split("/")[1] ?? ""}'.`);
     }
+    if (match[1] === "policies") return policies(ex, ctx, match[2]);
     if (match[1] === "applications") return applications(ex, ctx, match[2]);
     if (match[1] === "servicePrincipals") return servicePrincipals(ex, ctx, match[2]);
     if (match[2] === "") return oauth2PermissionGrants(ex, ctx);
