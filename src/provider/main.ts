@@ -23,7 +23,7 @@ function passConfigurationTo(provider: NocobaseEntraMailProvider): void {
     // The grpc-js instance @pulumi/pulumi's server uses.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const grpc = require(require.resolve("@grpc/grpc-js", { paths: [require.resolve("@pulumi/pulumi")] })) as
-        { Server: { prototype: { addService(service: unknown, implementation: Record<string, Handler>): void } } };
+        { Server: { prototype: { addService: (this: unknown, service: unknown, implementation: Record<string, Handler>) => void } } };
     const addService = grpc.Server.prototype.addService;
     grpc.Server.prototype.addService = function (this: unknown, service: unknown, implementation: Record<string, Handler>) {
         const configure = implementation.configure;
