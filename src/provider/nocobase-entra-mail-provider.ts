@@ -7,6 +7,14 @@
  *
  * The engine hands this provider secrets wrapped (Configure accepts secrets): they are unwrapped before our
  * code sees them, and the inputs keep `clientSecret` wrapped so that the state holds it encrypted.
+ *
+ * CheckConfig and DiffConfig stay unimplemented (Pulumi's Node server answers UNIMPLEMENTED): the engine
+ * then keeps the configuration as given (every key of the stack's `nocobase-entra-mail:` namespace, the API
+ * key secret) and never replaces the provider. That is also what adopts the old dynamic resources: when an
+ * aliased resource changes provider, the engine asks the *new* provider's DiffConfig about the old
+ * provider's configuration (pulumi/pulumi pkg/resource/deploy/step_generator.go, providerChanged) and
+ * replaces the resource if it reports a replacement, which would write the variables anew and then run the
+ * old dynamic code's delete on the same names. A DiffConfig added here must never report one.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";

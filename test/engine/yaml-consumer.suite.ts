@@ -14,6 +14,7 @@ import type { EngineStack, StackConfig } from "./engine-stack";
 import { handoverTarget, newStack } from "./engine-support";
 
 const YAML_PROGRAM = path.join(__dirname, "programs", "yaml-handover", "Pulumi.yaml");
+const YAML_COMPONENT = path.join(__dirname, "programs", "yaml-component", "Pulumi.yaml");
 
 interface ExportedResource {
     readonly type: string;
@@ -22,7 +23,20 @@ interface ExportedResource {
 
 describe("a Pulumi YAML consumer on the real engine", () => {
     let stack: EngineStack | undefined;
-    after(() => stack?.remove());
+    let componentStack: EngineStack | undefined;
+    after(() => {
+        stack?.remove();
+        componentStack?.remove();
+    });
+
+    it("constructs NocobaseMail in the plugin, whose input check reaches the YAML program's user", async () => {
+        componentStack = await newStack("yamlcomponent", YAML_COMPONENT);
+        const preview = await componentStack.run("preview", {});
+        assert.equal(preview.ok, false, "the input is refused");
+        assert.match(preview.output, /secretLifetimeDays/);
+        assert.match(preview.output, /secretLifetimeDays[^\n]*9999/);
+        assert.doesNotMatch(preview.output, /azuread/, "refused before any resource is declared");
+    });
 
     it("hands the secret over to NocoBase through the package's provider; the state holds no plaintext secret", async () => {
         stack = await newStack("yaml", YAML_PROGRAM);
