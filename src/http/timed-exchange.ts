@@ -3,7 +3,6 @@
  * body: a server that stalls half-way through its body ends in the same `NoResponseError` as one that
  * never answers, never in a raw `TimeoutError`.
  */
-import { SerializableError } from "../serializable-error";
 
 interface HttpAnswer {
     readonly status: number;
@@ -22,13 +21,13 @@ type NoResponse =
      */
     | { readonly kind: "network"; readonly code: string | undefined; readonly sent: boolean };
 
-export class NoResponseError extends SerializableError {
+export class NoResponseError extends Error {
     constructor(readonly failure: NoResponse, message: string) {
-        super(message, "NoResponseError");
+        super(message);
+        this.name = "NoResponseError";
     }
 }
 
-// Arrays, not Sets: Pulumi's closure serialization of the NocoBase provider turns a Set into an empty object.
 /** Failures before a connection existed: nothing of the request reached the server. */
 const NOT_SENT_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"];
 

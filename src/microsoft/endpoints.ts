@@ -7,8 +7,6 @@ import { quoteForeign } from "../redaction";
 const PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com";
 const PUBLIC_GRAPH_BASE_URL = "https://graph.microsoft.com";
 
-// An array, not a Set: Pulumi's closure serialization of the NocoBase provider (which proves secrets through
-// these endpoints) turns a Set into an empty object.
 const MICROSOFT_AUTHORITY_HOSTS: readonly string[] = [
     "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn",
 ];

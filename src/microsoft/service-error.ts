@@ -5,7 +5,6 @@
  * Microsoft sometimes echoes what it was sent.
  */
 import { redactForeignText } from "../redaction";
-import { SerializableError } from "../serializable-error";
 
 /** Longest quotation of Microsoft's own explanation. */
 const MAX_DETAIL_LENGTH = 400;
@@ -32,7 +31,7 @@ interface MicrosoftServiceErrorDetails {
     readonly aadsts?: number;
 }
 
-export class MicrosoftServiceError extends SerializableError {
+export class MicrosoftServiceError extends Error {
     readonly details: MicrosoftServiceErrorDetails;
 
     constructor(raw: MicrosoftServiceErrorDetails) {
@@ -41,7 +40,8 @@ export class MicrosoftServiceError extends SerializableError {
         const status = details.status !== undefined ? `HTTP ${details.status}` : details.answered ? "refused" : "no response";
         const request = details.requestId ? ` [request-id ${details.requestId}]` : "";
         super(`${details.service}: ${details.operation} failed (${status}, ${details.code}): ${details.detail}${request}. ` +
-            `Fix: ${details.fix}`, "MicrosoftServiceError");
+            `Fix: ${details.fix}`);
+        this.name = "MicrosoftServiceError";
         this.details = details;
     }
 }

@@ -14,7 +14,6 @@ import { apiKeyExpiry } from "./api-key";
 import { NoResponseError, timedExchange } from "../http/timed-exchange";
 import { decideRetry, parseRetryAfterMs, type AttemptFailure, type RetryPolicy } from "../http/retry-policy";
 import { redactForeignText } from "../redaction";
-import { SerializableError } from "../serializable-error";
 
 export type VariableType = "default" | "secret";
 
@@ -64,7 +63,7 @@ interface NocobaseClientOptions {
 }
 
 /** A failed NocoBase call; `message` is safe to print. */
-export class NocobaseError extends SerializableError {
+export class NocobaseError extends Error {
     constructor(
         message: string,
         readonly operation: string,
@@ -73,7 +72,8 @@ export class NocobaseError extends SerializableError {
         /** NocoBase's error code (e.g. INVALID_TOKEN) or the network error code. */
         readonly code: string | undefined,
     ) {
-        super(message, "NocobaseError");
+        super(message);
+        this.name = "NocobaseError";
     }
 }
 
@@ -83,7 +83,6 @@ const DEFAULT_INITIAL_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 4_000;
 const MAX_RETRY_AFTER_MS = 30_000;
 const REFRESH_DEADLINE_MS = 60_000;
-// Arrays, not Sets: Pulumi's closure serialization of the provider turns a Set into an empty object.
 const RETRIED_STATUSES: readonly number[] = [502, 503, 504];
 /** Codes of NocoBase's gateway: it answered 503 itself, before handing the request to the application. */
 const GATEWAY_NOT_DISPATCHED_CODES: readonly string[] = ["APP_COMMANDING", "APP_STARTING", "APP_PREPARING", "APP_INITIALIZING", "APP_STOPPED"];

@@ -12,7 +12,6 @@
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../microsoft/endpoints";
 import { MicrosoftServiceError } from "../microsoft/service-error";
 import { probeClientSecret } from "../microsoft/token-probe";
-import { SerializableError } from "../serializable-error";
 
 interface SecretProofRequest {
     readonly tenantId: string;
@@ -48,9 +47,10 @@ const DEFAULT_UNPROVABLE_SETTLE_MS = 60_000;
 const REPLICATION_REFUSALS: readonly number[] = [7000215, 700016, 7000229];
 
 /** Microsoft did not accept the secret; NocoBase was not changed. `message` names no secret. */
-class SecretNotAcceptedError extends SerializableError {
+class SecretNotAcceptedError extends Error {
     constructor(message: string) {
-        super(message, "SecretNotAcceptedError");
+        super(message);
+        this.name = "SecretNotAcceptedError";
     }
 }
 

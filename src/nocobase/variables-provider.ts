@@ -1,18 +1,17 @@
 /**
- * Dynamic provider for the two NocoBase "Variables and secrets" entries the Email settings reference:
- * the client ID (plain) and the client secret (type secret, encrypted at rest by NocoBase), written by the
- * shared hand-over (handover.ts): the secret only once Microsoft accepts it, a key-ID record beside it, and
- * a restart of NocoBase whenever NocoBase reports unapplied changes.
+ * What the package's provider plugin does for the resource `nocobase-entra-mail:nocobase:Variables`: the
+ * two NocoBase "Variables and secrets" entries the Email settings reference, the client ID (plain) and the
+ * client secret (type secret, encrypted at rest by NocoBase), written by the shared hand-over (handover.ts):
+ * the secret only once Microsoft accepts it, a key-ID record beside it, and a restart of NocoBase whenever
+ * NocoBase reports unapplied changes. The plugin's gRPC side (src/provider/) hands these methods plain
+ * values: secrets unwrapped, the legacy dynamic provider's `__provider` removed.
  *
- * Pulumi serializes this provider's object by value into the state (the `__provider` input), together
- * with what its methods capture: keep captured values plain data and functions, and never a credential.
- * The API key is read when a method runs, from the stack config handed to `configure` or from the
- * environment; Microsoft's endpoints for the proof from the environment (AZURE_AUTHORITY_HOST).
+ * The API key comes from the provider's configuration (`configure`) or the environment when a method
+ * runs; Microsoft's endpoints for the proof from the environment (AZURE_AUTHORITY_HOST).
  *
  * State (outputs) keeps no secret: a rotation is seen as a change of the secret's key ID, which Microsoft
  * assigns anew for every secret, so diff needs no request and a run with nothing changed writes nothing.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { NocobaseClient, type NocobaseRequestEvent } from "./client";
 import { handOver, type HandoverValues, holdsSecret, keyIdRecordName } from "./handover";
 import type { SecretProofOptions } from "./secret-proof";
@@ -51,11 +50,18 @@ export interface MailVariablesProviderOptions {
     readonly onRequest?: (event: NocobaseRequestEvent) => void;
 }
 
-export interface MailVariablesProvider extends pulumi.dynamic.ResourceProvider<MailVariablesInputs, MailVariablesOutputs> {
-    /** Set by `configure` from secret stack config; never part of a resource's inputs or outputs. */
+export interface MailVariablesProvider {
+    /** Set by `configure` from the provider's configuration; never part of a resource's inputs or outputs. */
     apiToken: string | undefined;
     readonly options: MailVariablesProviderOptions;
+    /** The provider's configuration `nocobaseApiToken` (stack config nocobase-entra-mail:nocobaseApiToken). */
+    configure(apiToken: string | undefined): void;
     client(target: NocobaseTarget): NocobaseClient;
+    diff(id: string, olds: MailVariablesOutputs, news: MailVariablesInputs): { changes: boolean };
+    create(inputs: MailVariablesInputs): Promise<{ id: string; outs: MailVariablesOutputs }>;
+    update(id: string, olds: MailVariablesOutputs, news: MailVariablesInputs): Promise<{ outs: MailVariablesOutputs }>;
+    delete(id: string, props: MailVariablesOutputs): Promise<void>;
+    read(id: string, props?: MailVariablesOutputs): Promise<{ id: string; props: MailVariablesOutputs }>;
 }
 
 const COMPARED_FIELDS = ["apiUrl", "appName", "clientIdVariable", "clientSecretVariable", "clientId", "clientSecretKeyId"] as const;
@@ -66,10 +72,8 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
         apiToken: undefined,
         options,
 
-        configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-            const configured = req.config.get(API_TOKEN_CONFIG_KEY);
-            this.apiToken = configured === undefined || configured === "" ? undefined : configured;
-            return Promise.resolve();
+        configure(apiToken: string | undefined): void {
+            this.apiToken = apiToken === undefined || apiToken === "" ? undefined : apiToken;
         },
 
         client(target: NocobaseTarget): NocobaseClient {
@@ -91,18 +95,18 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             });
         },
 
-        diff(_id: string, olds: MailVariablesOutputs, news: MailVariablesInputs): Promise<pulumi.dynamic.DiffResult> {
+        diff(_id: string, olds: MailVariablesOutputs, news: MailVariablesInputs): { changes: boolean } {
             const changed = COMPARED_FIELDS.filter((field) => comparable(field, olds[field]) !== comparable(field, news[field]));
-            return Promise.resolve({ changes: changed.length > 0, replaces: [], deleteBeforeReplace: false });
+            return { changes: changed.length > 0 };
         },
 
-        async create(inputs: MailVariablesInputs): Promise<pulumi.dynamic.CreateResult<MailVariablesOutputs>> {
+        async create(inputs: MailVariablesInputs): Promise<{ id: string; outs: MailVariablesOutputs }> {
             // Entries that already exist under these names are adopted: overwritten, not refused.
             await handOver(this.client(inputs), inputs, { rerun: RERUN, proof: this.options.proof });
             return { id: `${inputs.clientIdVariable},${inputs.clientSecretVariable}`, outs: recorded(inputs) };
         },
 
-        async update(_id: string, olds: MailVariablesOutputs, news: MailVariablesInputs): Promise<pulumi.dynamic.UpdateResult<MailVariablesOutputs>> {
+        async update(_id: string, olds: MailVariablesOutputs, news: MailVariablesInputs): Promise<{ outs: MailVariablesOutputs }> {
             const client = this.client(news);
             // Another API URL may well be the same NocoBase reached by another address: write everything
             // there and leave the old address alone rather than risk removing what was just written.
@@ -122,7 +126,7 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             await client.destroyVariable(props.clientIdVariable);
         },
 
-        async read(id: string, props?: MailVariablesOutputs): Promise<pulumi.dynamic.ReadResult<MailVariablesOutputs>> {
+        async read(id: string, props?: MailVariablesOutputs): Promise<{ id: string; props: MailVariablesOutputs }> {
             if (props === undefined) {
                 throw new Error(`Cannot import NocoBase variables "${id}": this resource is created by the program, not imported.`);
             }
@@ -135,7 +139,7 @@ export function createMailVariablesProvider(options: MailVariablesProviderOption
             return {
                 id,
                 props: {
-                    ...props,
+                    ...recorded(props),
                     clientId: clientIdEntry?.type === "default" ? clientIdEntry.value ?? "" : "",
                     clientSecretKeyId: secretCurrent ? props.clientSecretKeyId : "",
                 },
@@ -149,7 +153,7 @@ function comparable(field: (typeof COMPARED_FIELDS)[number], value: string | und
     return field === "apiUrl" && value !== undefined ? value.trim().replace(/\/+$/, "") : value;
 }
 
-function recorded(inputs: MailVariablesInputs): MailVariablesOutputs {
+function recorded(inputs: MailVariablesOutputs): MailVariablesOutputs {
     return {
         apiUrl: inputs.apiUrl,
         // Absent rather than undefined: states written before sub-applications were supported have no key.

@@ -2,11 +2,11 @@
  * The NocoBase hand-over: the client ID and client secret written as NocoBase "Variables and secrets"
  * entries, which the Email settings reference once as `{{$env.NAME}}`. Depending on the current secret,
  * it is updated in the same `pulumi up` that rotates the secret, before the old secret is deleted, and only
- * once Microsoft's token endpoint accepts the new secret. Microsoft's endpoints come from the environment
- * (AZURE_AUTHORITY_HOST), the NocoBase API key from stack config or NOCOBASE_API_TOKEN, never from inputs.
+ * once Microsoft's token endpoint accepts the new secret. A custom resource of the package's own provider
+ * plugin (src/provider/); Microsoft's endpoints come from the plugin's environment (AZURE_AUTHORITY_HOST),
+ * the NocoBase API key from the provider's configuration or NOCOBASE_API_TOKEN, never from inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createMailVariablesProvider } from "./variables-provider";
 
 export interface NocobaseMailVariablesArgs {
     /** Base URL of NocoBase's HTTP API, ending in /api. */
@@ -29,14 +29,11 @@ export interface NocobaseMailVariablesArgs {
     readonly signInAudience: pulumi.Input<string>;
 }
 
-/** One provider object for every instance, so Pulumi serializes it once per program run. */
-const provider = createMailVariablesProvider();
+export const VARIABLES_TYPE = "nocobase-entra-mail:nocobase:Variables";
+/** The type of the dynamic resource releases up to 0.1.0 declared; stacks deployed by them hold it. */
+export const LEGACY_VARIABLES_TYPE = "pulumi-nodejs:dynamic/nocobase-entra-mail:NocobaseMailVariables";
 
-/** Type token: `pulumi-nodejs:dynamic/nocobase-entra-mail:NocobaseMailVariables`. */
-const MODULE = "nocobase-entra-mail";
-const TYPE = "NocobaseMailVariables";
-
-export class NocobaseMailVariables extends pulumi.dynamic.Resource {
+export class NocobaseMailVariables extends pulumi.CustomResource {
     declare readonly apiUrl: pulumi.Output<string>;
     declare readonly appName: pulumi.Output<string | undefined>;
     declare readonly clientIdVariable: pulumi.Output<string>;
@@ -44,8 +41,14 @@ export class NocobaseMailVariables extends pulumi.dynamic.Resource {
     declare readonly clientId: pulumi.Output<string>;
     declare readonly clientSecretKeyId: pulumi.Output<string>;
 
-    constructor(name: string, args: NocobaseMailVariablesArgs, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, {
+    constructor(name: string, args: NocobaseMailVariablesArgs, opts: pulumi.CustomResourceOptions = {}) {
+        // The old dynamic resource under this name (and under every alias the caller gives) is this one:
+        // its state is adopted, not deleted and recreated.
+        const aliases = opts.aliases ?? [];
+        const legacy: pulumi.Alias[] = [{ type: LEGACY_VARIABLES_TYPE }, ...aliases
+            .filter((alias): alias is pulumi.Alias => typeof alias === "object" && !pulumi.Output.isInstance(alias))
+            .map((alias) => ({ ...alias, type: LEGACY_VARIABLES_TYPE }))];
+        super(VARIABLES_TYPE, name, {
             apiUrl: args.apiUrl,
             appName: args.appName,
             clientIdVariable: args.clientIdVariable,
@@ -56,6 +59,6 @@ export class NocobaseMailVariables extends pulumi.dynamic.Resource {
             clientSecretKeyId: args.clientSecretKeyId,
             tenantId: args.tenantId,
             signInAudience: args.signInAudience,
-        }, opts, MODULE, TYPE);
+        }, { ...opts, aliases: [...aliases, ...legacy] });
     }
 }

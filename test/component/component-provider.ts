@@ -2,8 +2,7 @@
 // and construct under recording mocks.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { NocobaseMail } from "../../src/library";
+import { NocobaseEntraMailProvider } from "../../src/provider/nocobase-entra-mail-provider";
 import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
 import { InvokeRecord, RecordingMocks, Registration } from "../../src/operations/plan/recording-mocks";
 import { CONFIG_NAMESPACE } from "../../src/configuration/settings";
@@ -12,14 +11,14 @@ import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 export const NOCOBASE_MAIL_TOKEN = "nocobase-entra-mail:index:NocobaseMail";
 
-let provider: ComponentProvider | undefined;
+let provider: NocobaseEntraMailProvider | undefined;
 
 /**
- * The provider `pulumi package add` hosts: the package's name, its directory, the exported component.
+ * The package's provider plugin (bin/pulumi-resource-nocobase-entra-mail serves it), without its gRPC server.
  * One per test process: it analyses the TypeScript sources once, which takes seconds.
  */
-function componentProvider(): ComponentProvider {
-    provider ??= new ComponentProvider({ name: "nocobase-entra-mail", dirname: PACKAGE_ROOT, components: [NocobaseMail] });
+function componentProvider(): NocobaseEntraMailProvider {
+    provider ??= new NocobaseEntraMailProvider();
     return provider;
 }
 
@@ -32,16 +31,19 @@ export interface SchemaProperty {
 }
 
 export interface ResourceSchema {
-    readonly isComponent: boolean;
+    readonly isComponent?: boolean;
     readonly inputProperties: Readonly<Record<string, SchemaProperty>>;
     readonly requiredInputs?: readonly string[];
     readonly properties: Readonly<Record<string, SchemaProperty>>;
     readonly required?: readonly string[];
+    readonly aliases?: readonly { readonly type?: string }[];
 }
 
 interface PackageSchema {
     readonly name: string;
     readonly resources: Readonly<Record<string, ResourceSchema>>;
+    readonly config?: { readonly variables: Readonly<Record<string, SchemaProperty>> };
+    readonly provider?: { readonly inputProperties: Readonly<Record<string, SchemaProperty>> };
 }
 
 /** The schema Pulumi's CLI would receive from the plugin. */

@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, Registration } from "../../src/operations/plan/recording-mocks";
+import { Registration } from "../../src/operations/plan/recording-mocks";
 import { constructThroughProvider, ConstructRun } from "./component-provider";
+import { VARIABLES_TYPE } from "../../src/nocobase/variables";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
 const TOKEN = "nocobase-api-token-that-must-not-leak";
@@ -90,11 +91,11 @@ describe("component constructed through the provider", () => {
         });
     }
 
-    it("hands over to NocoBase only when asked, passing no API key to the dynamic resource", async () => {
+    it("hands over to NocoBase only when asked, passing no API key to the Variables resource", async () => {
         const without = await construct({ nocobaseUrl: "https://crm.example.com" });
-        assert.ok(!without.registrations.some((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX)));
+        assert.ok(!without.registrations.some((r) => r.type === VARIABLES_TYPE));
         const withHandOver = await construct({ nocobaseUrl: "https://crm.example.com", handOverToNocobase: true });
-        const handover = withHandOver.registrations.filter((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+        const handover = withHandOver.registrations.filter((r) => r.type === VARIABLES_TYPE);
         assert.equal(handover.length, 1);
         assert.deepEqual(Object.keys(handover[0].inputs).filter((k) => k !== "__provider").sort(), [
             "apiUrl", "clientId", "clientIdVariable", "clientSecret", "clientSecretKeyId", "clientSecretVariable", "signInAudience", "tenantId",

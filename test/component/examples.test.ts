@@ -9,9 +9,10 @@ import { after, before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks } from "../../src/operations/plan/recording-mocks";
+import { RecordingMocks } from "../../src/operations/plan/recording-mocks";
 import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
 import { constructThroughProvider, NOCOBASE_MAIL_TOKEN, PACKAGE_ROOT, packageSchema, SchemaProperty } from "./component-provider";
+import { VARIABLES_TYPE } from "../../src/nocobase/variables";
 
 const EXAMPLES = path.join(PACKAGE_ROOT, "examples");
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -63,12 +64,12 @@ describe("TypeScript example", () => {
             "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant nocobase-mail-admin-consent",
             "nocobase-entra-mail:entra:MailAppRegistration nocobase-mail",
             `${NOCOBASE_MAIL_TOKEN} nocobase-mail`,
-            "pulumi-nodejs:dynamic/nocobase-entra-mail:NocobaseMailVariables nocobase-mail-variables",
+            `${VARIABLES_TYPE} nocobase-mail-variables`,
             "pulumi:pulumi:StackReference nocobase-mail-last-outputs",
         ]);
         const app = mocks.registrations.find((r) => r.type === "azuread:index/application:Application");
         assert.deepEqual(app?.inputs.web, { redirectUris: ["https://crm.example.com/admin/settings/mail/oauth2"] });
-        const handover = mocks.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+        const handover = mocks.registrations.find((r) => r.type === VARIABLES_TYPE);
         assert.equal(handover?.inputs.apiUrl, "https://nocobase.internal.example.com/api");
     });
 });

@@ -1,5 +1,5 @@
-// The package as Pulumi's hosts load it: the plugin host requires the directory (package.json `main`),
-// the program host runs Pulumi.yaml's `main`, the schema analyser starts from `exports`.
+// The package as Pulumi loads it: the provider plugin is an executable (bin/), the program host runs
+// Pulumi.yaml's `main`, the schema analyser starts from `exports`, importers load `main`.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,9 +20,11 @@ interface PackageJson {
 const packageJson = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as PackageJson;
 
 describe("package layout", () => {
-    it("is a nodejs plugin package beside the program", () => {
-        const plugin = parse(fs.readFileSync(path.join(PACKAGE_ROOT, "PulumiPlugin.yaml"), "utf8")) as { runtime: string };
-        assert.equal(plugin.runtime, "nodejs");
+    it("ships its provider plugin as an executable named for the package, beside the program", () => {
+        // A PulumiPlugin.yaml would make Pulumi host the directory as a component-only plugin, without the Variables resource.
+        assert.equal(fs.existsSync(path.join(PACKAGE_ROOT, "PulumiPlugin.yaml")), false);
+        const plugin = fs.statSync(path.join(PACKAGE_ROOT, "bin", `pulumi-resource-${packageJson.name}`));
+        assert.ok((plugin.mode & 0o111) !== 0, "the plugin is executable");
         const project = parse(fs.readFileSync(path.join(PACKAGE_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; main: string };
         assert.equal(project.name, packageJson.name, "the plugin's name (package.json) is the configuration namespace");
         assert.equal(project.main, "index.ts", "`pulumi up` runs the program, not the library entry");
@@ -32,7 +34,7 @@ describe("package layout", () => {
         assert.equal(`./${packageJson.main}`, packageJson.exports["."]);
     });
 
-    it("serves exactly NocobaseMail when the plugin host requires the directory, and declares nothing", async () => {
+    it("exports exactly the NocobaseMail component when required, and declares nothing", async () => {
         const mocks = new RecordingMocks();
         await pulumi.runtime.setMocks(mocks, "consumer", "dev", false);
         // eslint-disable-next-line @typescript-eslint/no-require-imports

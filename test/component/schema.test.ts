@@ -1,7 +1,9 @@
-// The schema Pulumi generates SDKs from, as ComponentProvider derives it from the TypeScript types.
+// The schema Pulumi generates SDKs from, as the package's provider serves it: the component as
+// ComponentProvider derives it from the TypeScript types, the Variables resource and the provider's configuration.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CONFIG_KEYS } from "../../src/configuration/settings";
+import { LEGACY_VARIABLES_TYPE, VARIABLES_TYPE } from "../../src/nocobase/variables";
 import { NOCOBASE_MAIL_TOKEN, packageSchema, ResourceSchema } from "./component-provider";
 
 /** Inputs and their schema types: the configuration keys, plus whether to hand over to NocoBase. */
@@ -36,7 +38,7 @@ function typeOf(property: { type?: string; items?: { type?: string }; $ref?: str
 async function component(): Promise<ResourceSchema> {
     const schema = await packageSchema();
     assert.equal(schema.name, "nocobase-entra-mail");
-    assert.deepEqual(Object.keys(schema.resources), [NOCOBASE_MAIL_TOKEN], "one resource: the component");
+    assert.deepEqual(Object.keys(schema.resources), [NOCOBASE_MAIL_TOKEN, VARIABLES_TYPE], "the component and the hand-over's resource");
     return schema.resources[NOCOBASE_MAIL_TOKEN];
 }
 
@@ -77,10 +79,51 @@ describe("component schema", () => {
         }
     });
 
-    it("marks nothing secret: ComponentProvider has no secret flag, so secrecy is the runtime's (see construct)", async () => {
+    it("marks nothing of the component secret: ComponentProvider has no secret flag, so secrecy is the runtime's (see construct)", async () => {
         const resource = await component();
         for (const [name, property] of [...Object.entries(resource.inputProperties), ...Object.entries(resource.properties)]) {
             assert.equal(property.secret, undefined, `${name}: if the SDK starts marking secrets, mark clientSecret and update the README`);
+        }
+    });
+});
+
+describe("Variables resource schema", () => {
+    const TARGET: Record<string, string> = {
+        apiUrl: "string", appName: "string", clientIdVariable: "string", clientSecretVariable: "string",
+        clientId: "string", clientSecretKeyId: "string",
+    };
+
+    async function variables(): Promise<ResourceSchema> {
+        return (await packageSchema()).resources[VARIABLES_TYPE];
+    }
+
+    it("is a custom resource taking the hand-over's values, the secret marked secret and no API key", async () => {
+        const resource = await variables();
+        assert.equal(resource.isComponent, undefined);
+        const inputs = resource.inputProperties;
+        assert.deepEqual(Object.fromEntries(Object.entries(inputs).map(([name, p]) => [name, typeOf(p)])),
+            { ...TARGET, clientSecret: "string", tenantId: "string", signInAudience: "string" });
+        assert.deepEqual(Object.entries(inputs).filter(([, p]) => p.secret === true).map(([name]) => name), ["clientSecret"]);
+        assert.deepEqual([...(resource.requiredInputs ?? [])].sort(),
+            ["apiUrl", "clientId", "clientIdVariable", "clientSecret", "clientSecretKeyId", "clientSecretVariable", "signInAudience", "tenantId"]);
+    });
+
+    it("records what NocoBase holds and no secret", async () => {
+        const resource = await variables();
+        assert.deepEqual(Object.fromEntries(Object.entries(resource.properties).map(([name, p]) => [name, typeOf(p)])), TARGET);
+        assert.ok(Object.values(resource.properties).every((p) => p.secret === undefined));
+    });
+
+    it("aliases the dynamic resource of earlier releases, so SDKs of every language adopt it", async () => {
+        assert.deepEqual((await variables()).aliases, [{ type: LEGACY_VARIABLES_TYPE }]);
+    });
+
+    it("takes the API key as the provider's secret configuration (stack config nocobase-entra-mail:nocobaseApiToken)", async () => {
+        const schema = await packageSchema();
+        assert.equal(schema.config?.variables.nocobaseApiToken.secret, true);
+        assert.equal(schema.provider?.inputProperties.nocobaseApiToken.secret, true);
+        for (const property of [...Object.values((await variables()).inputProperties), ...Object.values((await variables()).properties)]) {
+            assert.match(property.description ?? "", /^[A-Z].{10,}[.)]$/);
         }
     });
 });

@@ -1,6 +1,7 @@
 /**
  * A stack on the real Pulumi CLI, hermetic: its own PULUMI_HOME, a file backend and passphrase-encrypted
- * secrets in a temporary folder, no update check, no plugin download, no registry. Each operation runs in
+ * secrets in a temporary folder, no update check, no plugin download, no registry; the package's provider
+ * plugin (bin/pulumi-resource-nocobase-entra-mail) first on PATH. Each operation runs in
  * a child process (stack-runner.ts); the CLI itself can be called directly, e.g. for `stack output`.
  */
 import { execFile, spawn } from "node:child_process";
@@ -33,7 +34,10 @@ export class EngineStack {
     readonly stateDir: string;
     private readonly passphrase = randomBytes(24).toString("base64url");
 
-    constructor(readonly toolchain: EngineToolchain, readonly stackName: string, readonly program: string,
+    /** Folder of the package's provider plugin the CLI finds on PATH; a test may install another build. */
+    pluginBin = path.join(ROOT, "bin");
+
+    constructor(readonly toolchain: EngineToolchain, readonly stackName: string, public program: string,
         private readonly extraEnv: Readonly<Record<string, string>> = {}) {
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `engine-${stackName}-`));
         this.workDir = path.join(this.dir, "project");
@@ -41,7 +45,7 @@ export class EngineStack {
         for (const sub of [this.workDir, this.stateDir, path.join(this.dir, "home")]) {
             fs.mkdirSync(sub, { recursive: true });
         }
-        // The dynamic-provider plugin resolves @pulumi/pulumi from the project folder.
+        // A dynamic-provider plugin (of an earlier release, in the upgrade suite) resolves @pulumi/pulumi from the project folder.
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.workDir, "node_modules"));
     }
 
@@ -49,7 +53,7 @@ export class EngineStack {
     env(): Record<string, string> {
         return {
             ...this.extraEnv,
-            PATH: [this.toolchain.bin, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
+            PATH: [this.pluginBin, this.toolchain.bin, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
             HOME: process.env.HOME ?? os.homedir(),
             PULUMI_HOME: path.join(this.dir, "home"),
             PULUMI_BACKEND_URL: `file://${this.stateDir}`,

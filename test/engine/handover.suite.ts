@@ -1,7 +1,7 @@
 /**
  * The rotation record and the NocoBase hand-over on the real engine: the product's StackReference to the
- * running stack, its NocobaseMailVariables dynamic resource (serialized into the state and run by the
- * CLI's pulumi-nodejs provider), the proof at the emulator's token endpoint, the real NocoBase. Each test
+ * running stack, its NocobaseMailVariables resource (served by the package's provider plugin, which the
+ * CLI starts from bin/), the proof at the emulator's token endpoint, the real NocoBase. Each test
  * asserts both sides: what NocoBase holds (its key-ID record) and what the stack recorded.
  */
 import assert from "node:assert/strict";
@@ -111,7 +111,7 @@ describe("the hand-over and the rotation record on the real engine", () => {
         try {
             const failed = await stack.run("up", handoverConfig(target, third, "a"));
             assert.equal(failed.ok, false, "the update must fail");
-            // Pulumi serializes the provider's code; the message must survive it (it once printed "error: undefined").
+            // The message must reach the CLI whole (the dynamic provider's serialized code once printed "error: undefined").
             assert.doesNotMatch(failed.output, /error: undefined/);
             assert.match(failed.output, /error: NocoBase was unavailable for listing variables at http:\/\/127\.0\.0\.1:\d+\/api \(502\)\. Fix: /);
             assertNoCredentials(failed.output + (failed.error ?? ""), planted);

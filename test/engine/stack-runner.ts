@@ -2,11 +2,14 @@
  * One Pulumi operation on one stack with the real CLI, run in its own process: the Node SDK keeps its
  * runtime state per process. The program is a module of
  * test/engine/programs/ run inline through the Automation API (the CLI connects back to this process's
- * language server with --client), because the Node language host is not served by the Go module proxy.
+ * language server with --client), because the Node language host is not served by the Go module proxy;
+ * or a Pulumi.yaml, run by the YAML language host (pulumi-language-yaml, built by setup.sh).
  *
  * Usage: node --import tsx stack-runner.ts '<RunRequest JSON>'
  * Prints the engine's output as it comes, then one line `RESULT <json>`.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type OpType } from "@pulumi/pulumi/automation";
 
 export interface RunRequest {
@@ -15,7 +18,7 @@ export interface RunRequest {
     readonly projectName: string;
     readonly workDir: string;
     readonly toolchainRoot: string;
-    /** Absolute path of a module whose default export is the inline program. */
+    /** Absolute path of a module whose default export is the inline program, or of a Pulumi.yaml (a YAML program). */
     readonly program: string;
     readonly config: Readonly<Record<string, { value: string; secret?: boolean }>>;
     readonly envVars: Readonly<Record<string, string>>;
@@ -30,9 +33,16 @@ export interface RunResult {
     readonly error?: string;
 }
 
+/** A Pulumi.yaml program runs in its own language host (pulumi-language-yaml), from a copy in the work folder. */
+function yamlStack(request: RunRequest, pulumiCommand: PulumiCommand) {
+    fs.copyFileSync(request.program, path.join(request.workDir, "Pulumi.yaml"));
+    return LocalWorkspace.createOrSelectStack({ stackName: request.stackName, workDir: request.workDir },
+        { pulumiCommand, envVars: { ...request.envVars } });
+}
+
 async function run(request: RunRequest): Promise<RunResult> {
     const pulumiCommand = await PulumiCommand.get({ root: request.toolchainRoot });
-    const stack = await LocalWorkspace.createOrSelectStack({
+    const stack = request.program.endsWith(".yaml") ? await yamlStack(request, pulumiCommand) : await LocalWorkspace.createOrSelectStack({
         stackName: request.stackName,
         projectName: request.projectName,
         program: async () => {

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { api, runningNocobase } from "../nocobase-server/harness";
 import { configuredProvider, freshSecret, inputsFor, rotated, rootClient } from "./support";
 import { type SmtpSink, startSmtpSink } from "./smtp-sink";
@@ -71,7 +70,7 @@ describe("NocoBase resolves {{$env}} to the delivered secret", () => {
         assert.ok((await sendThroughChannel(channelName)).password === inputs.clientSecret, "the channel did not authenticate with the delivered secret");
 
         const rotatedInputs = rotated(inputs);
-        await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
+        await provider.update(id, outs, rotatedInputs);
 
         const login = await sendThroughChannel(channelName);
         assert.ok(login.password === rotatedInputs.clientSecret, "the channel does not authenticate with the rotated secret");

@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import { after, before, describe, it } from "node:test";
-import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { api, createApiKey, runningNocobase, signIn } from "../nocobase-server/harness";
 import {
     RequestCounter, assertNoCredentials, configuredProvider, failureOf, inputsFor, rotated, storedVariable,
@@ -130,10 +129,10 @@ describe("NocoBase faults", () => {
 
         const { id, outs } = await provider.create(inputs);
         const rotatedInputs = rotated(inputs);
-        await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
-        const read = await provider.read!(id, { ...(outs as MailVariablesOutputs), clientSecretKeyId: rotatedInputs.clientSecretKeyId });
+        await provider.update(id, outs, rotatedInputs);
+        const read = await provider.read(id, { ...(outs), clientSecretKeyId: rotatedInputs.clientSecretKeyId });
         assert.equal(read.props?.clientSecretKeyId, rotatedInputs.clientSecretKeyId);
-        await provider.delete!(id, outs as MailVariablesOutputs);
+        await provider.delete(id, outs);
 
         assert.equal(await storedVariable(inputs.clientSecretVariable), undefined);
     });
@@ -169,7 +168,7 @@ describe("NocoBase faults", () => {
         counter.reset();
 
         await api(runningNocobase().apiUrl, "app:refresh", runningNocobase().rootApiKey, {});
-        await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
+        await provider.update(id, outs, rotatedInputs);
 
         const first = counter.events[0];
         assert.equal(first.outcome, 503, "the update started while NocoBase was restarting");

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { runningNocobase, sql } from "../nocobase-server/harness";
 import { startFaultProxy } from "./fault-proxy";
 import {
@@ -34,7 +33,7 @@ describe("hand-over: proof at Microsoft before NocoBase", () => {
             counter.reset();
             const tokenRequestsBefore = tokenRequestsFor(inputs.clientId);
             const started = Date.now();
-            await provider.update!(id, outs as MailVariablesOutputs, next);
+            await provider.update(id, outs, next);
             const elapsed = Date.now() - started;
             const untilFirstWrite = (counter.firstWriteAt() ?? Date.now()) - started;
             const tokenRequests = tokenRequestsFor(inputs.clientId) - tokenRequestsBefore;
@@ -60,7 +59,7 @@ describe("hand-over: proof at Microsoft before NocoBase", () => {
         try {
             const next = rotated(inputs);
             counter.reset();
-            const message = await failureOf(() => provider.update!(id, outs as MailVariablesOutputs, next));
+            const message = await failureOf(() => provider.update(id, outs, next));
             assert.match(message, new RegExp(`^Microsoft identity platform did not accept the client secret with key ID ${next.clientSecretKeyId} ` +
                 `of application ${inputs.clientId} in tenant ${inputs.tenantId} after \\d+ requests over \\d+ s \\(the bound is 2 s\\): AADSTS7000215`));
             assert.match(message, /NocoBase was not changed and keeps its current secret\. Fix: .*run pulumi up again later/);
@@ -140,11 +139,11 @@ describe("hand-over: restart decided by NocoBase", () => {
             const inputs = inputsFor("providerlost", { apiUrl: proxy.apiUrl });
             const { id, outs } = await provider.create(inputs);
             const next = rotated(inputs);
-            await failureOf(() => provider.update!(id, outs as MailVariablesOutputs, next));
-            const refreshed = await provider.read!(id, outs);
+            await failureOf(() => provider.update(id, outs, next));
+            const refreshed = await provider.read(id, outs);
             assert.equal(refreshed.props?.clientSecretKeyId, "", "refresh shows that NocoBase does not hold the recorded secret");
             counter.reset();
-            await provider.update!(id, outs as MailVariablesOutputs, next);
+            await provider.update(id, outs, next);
             assert.deepEqual(counter.events.filter((e) => e.kind === "write").map((e) => e.operation), ["restarting the NocoBase application (app:refresh)"]);
             assert.equal((await rootClient().listVariables()).restartPending, false);
         } finally {

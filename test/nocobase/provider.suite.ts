@@ -1,7 +1,6 @@
-/** The dynamic provider's methods against the real NocoBase: create, no-op, rotation, adopt, destroy, refresh. */
+/** The Variables resource's methods (what the provider plugin runs) against the real NocoBase: create, no-op, rotation, adopt, destroy, refresh. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { MailVariablesOutputs } from "../../src/nocobase/variables-provider";
 import { runningNocobase, sql } from "../nocobase-server/harness";
 import {
     RequestCounter, assertNoCredentials, configuredProvider, inputsFor, rootClient, rotated, storedVariable, tokenRequestsFor,
@@ -46,13 +45,13 @@ describe("NocoBase variables provider", () => {
         const { id, outs } = await provider.create(inputs);
         counter.reset();
 
-        const diff = await provider.diff!(id, outs as MailVariablesOutputs, { ...inputs });
+        const diff = provider.diff(id, outs, { ...inputs });
         assert.equal(diff.changes, false);
         assert.equal(counter.reads + counter.writes, 0);
         console.log(`nocobase requests: no-op reads=${counter.reads} writes=${counter.writes}`);
 
-        const read = await provider.read!(id, outs);
-        const afterRefresh = await provider.diff!(id, read.props!, { ...inputs });
+        const read = await provider.read(id, outs);
+        const afterRefresh = provider.diff(id, read.props, { ...inputs });
         assert.equal(afterRefresh.changes, false);
         assert.equal(counter.writes, 0);
         assert.equal(counter.reads, 1, "one list of the three entries");
@@ -68,11 +67,11 @@ describe("NocoBase variables provider", () => {
         const rotatedInputs = rotated(inputs);
         counter.reset();
 
-        const diff = await provider.diff!(id, outs as MailVariablesOutputs, rotatedInputs);
+        const diff = provider.diff(id, outs, rotatedInputs);
         assert.equal(diff.changes, true);
         const tokenRequestsBefore = tokenRequestsFor(inputs.clientId);
         const started = Date.now();
-        const updated = await provider.update!(id, outs as MailVariablesOutputs, rotatedInputs);
+        const updated = await provider.update(id, outs, rotatedInputs);
         const elapsed = Date.now() - started;
 
         const after = await storedValue(inputs.clientSecretVariable);
@@ -112,13 +111,13 @@ describe("NocoBase variables provider", () => {
         await client.createVariable(bystander, "default", "keep me");
         const { id, outs } = await provider.create(inputs);
 
-        await provider.delete!(id, outs as MailVariablesOutputs);
+        await provider.delete(id, outs);
 
         assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
         assert.equal(await storedVariable(inputs.clientSecretVariable), undefined);
         assert.equal(await storedVariable(`${inputs.clientSecretVariable}_KEY_ID`), undefined);
         assert.equal((await storedVariable(bystander))?.value, "keep me");
-        await provider.delete!(id, outs as MailVariablesOutputs);
+        await provider.delete(id, outs);
         await client.destroyVariable(bystander);
     });
 
@@ -130,12 +129,12 @@ describe("NocoBase variables provider", () => {
         await client.destroyVariable(inputs.clientSecretVariable);
         await client.destroyVariable(inputs.clientIdVariable);
 
-        const read = await provider.read!(id, outs);
+        const read = await provider.read(id, outs);
         assert.equal(read.id, id);
         assert.equal(read.props?.clientSecretKeyId, "");
         assert.equal(read.props?.clientId, "");
-        assert.equal((await provider.diff!(id, read.props, inputs)).changes, true);
-        await provider.update!(id, read.props, inputs);
+        assert.equal(provider.diff(id, read.props, inputs).changes, true);
+        await provider.update(id, read.props, inputs);
 
         assert.equal((await storedVariable(inputs.clientIdVariable))?.value, inputs.clientId);
         assert.equal((await storedVariable(inputs.clientSecretVariable))?.type, "secret");
@@ -148,7 +147,7 @@ describe("NocoBase variables provider", () => {
         const { id, outs } = await provider.create(inputs);
         const renamed = { ...inputs, clientIdVariable: `${inputs.clientIdVariable}_NEW`, clientSecretVariable: `${inputs.clientSecretVariable}_NEW` };
 
-        await provider.update!(id, outs as MailVariablesOutputs, renamed);
+        await provider.update(id, outs, renamed);
 
         assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
         assert.equal(await storedVariable(inputs.clientSecretVariable), undefined);

@@ -19,7 +19,7 @@ describe("NocoBase sub-application routing", () => {
         assert.equal(outs.appName, "main");
         const stored = await storedVariable(inputs.clientIdVariable);
         assert.equal(stored?.value, inputs.clientId, "the main application holds the variable");
-        await provider.delete!(id, outs);
+        await provider.delete(id, outs);
         assert.equal(await storedVariable(inputs.clientIdVariable), undefined);
     });
 
@@ -39,9 +39,9 @@ describe("NocoBase sub-application routing", () => {
         const provider = await configuredProvider(runningNocobase().rootApiKey);
         const inputs = inputsFor("xapp_diff");
         const { appName: _none, ...olds } = { ...inputs, appName: undefined };
-        const diff = await provider.diff!("id", olds, { ...inputs, appName: "sales" });
+        const diff = provider.diff("id", olds, { ...inputs, appName: "sales" });
         assert.equal(diff.changes, true);
-        const same = await provider.diff!("id", olds, inputs);
+        const same = provider.diff("id", olds, inputs);
         assert.equal(same.changes, false, "a state without appName (the main application) matches inputs without one");
     });
 });

@@ -112,18 +112,11 @@ export function rotated(inputs: MailVariablesInputs): MailVariablesInputs {
     return { ...inputs, ...newSecretOf(inputs.clientId) };
 }
 
-/** A provider configured as the Pulumi engine would, with the API key from stack config. */
-export async function configuredProvider(apiToken: string, options: MailVariablesProviderOptions = {}): Promise<MailVariablesProvider> {
+/** The variables' CRUD configured as the plugin configures it, with the API key from the provider's configuration. */
+export function configuredProvider(apiToken: string, options: MailVariablesProviderOptions = {}): Promise<MailVariablesProvider> {
     const provider = createMailVariablesProvider(options);
-    await provider.configure?.({
-        config: {
-            get: (key: string) => key === "nocobase-entra-mail:nocobaseApiToken" ? apiToken : undefined,
-            require: (key: string) => {
-                throw new Error(`unexpected config key ${key}`);
-            },
-        },
-    });
-    return provider;
+    provider.configure(apiToken);
+    return Promise.resolve(provider);
 }
 
 /** A client with the root role's key, for looking at NocoBase from the side. */

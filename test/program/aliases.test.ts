@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { LEGACY_VARIABLES_TYPE, VARIABLES_TYPE } from "../../src/nocobase/variables";
 import { runProgram } from "../../src/operations/plan/program-runner";
 
 const STACK = "dev";
@@ -20,7 +21,7 @@ const URNS_BEFORE = [
     `${PREFIX}${REGISTRATION}$azuread:index/applicationPassword:ApplicationPassword::nocobase-mail-client-secret`,
     `${PREFIX}${REGISTRATION}$azuread:index/servicePrincipal:ServicePrincipal::nocobase-mail-service-principal`,
     `${PREFIX}${REGISTRATION}$azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant::nocobase-mail-admin-consent`,
-    `${PREFIX}pulumi-nodejs:dynamic/nocobase-entra-mail:NocobaseMailVariables::nocobase-mail-variables`,
+    `${PREFIX}${LEGACY_VARIABLES_TYPE}::nocobase-mail-variables`,
 ];
 
 interface AliasSpec {
@@ -162,12 +163,29 @@ describe("existing stacks keep their resources", () => {
         assert.ok(component !== undefined);
         const moved = registered.filter((r) => r.parent === component.mockUrn);
         assert.deepEqual(moved.map((r) => r.name).sort(), ["nocobase-mail", "nocobase-mail-variables"]);
-        for (const r of moved) {
-            assert.equal(r.aliasSpecs.length, 1, `${r.name} has one alias`);
-            assert.equal(r.aliasSpecs[0].noParent || qualifiedType(r.aliasSpecs[0].parentUrn) === "pulumi:pulumi:Stack", true,
-                `${r.name}'s alias points at the stack's root`);
-        }
+        const atRoot = (spec: AliasSpec) => spec.noParent || (spec.parentUrn !== "" && qualifiedType(spec.parentUrn) === "pulumi:pulumi:Stack");
+        const specs = (name: string) => moved.find((r) => r.name === name)?.aliasSpecs
+            .map((spec) => `${spec.type || "(own type)"} ${atRoot(spec) ? "at the root" : "(own parent)"}`).sort();
+        assert.deepEqual(specs("nocobase-mail"), ["(own type) at the root"]);
+        // The hand-over was also a dynamic resource, at the root or (from a component release) under the component.
+        assert.deepEqual(specs("nocobase-mail-variables"), ["(own type) at the root", `${LEGACY_VARIABLES_TYPE} (own parent)`, `${LEGACY_VARIABLES_TYPE} at the root`].sort());
         const { created } = matchAsEngine(URNS_BEFORE.filter((urn) => !urn.endsWith("::nocobase-mail-admin-consent")));
         assert.equal(created.length, 1, "only the component is new");
+    });
+
+    it("takes over the dynamic hand-over of a stack deployed with the component (the release before the plugin)", async () => {
+        registered.length = 0;
+        await runProgram({
+            stack: STACK, config: { nocobaseUrl: "https://crm.example.com", nocobaseApiToken: "token" },
+            secretKeys: ["nocobaseApiToken"], now: new Date("2026-11-23T12:00:00Z"),
+        });
+        // That release's URNs: today's, with the hand-over's type the dynamic provider's.
+        const today = matchAsEngine([]).created;
+        const variables = today.filter((urn) => qualifiedType(urn).endsWith(`$${VARIABLES_TYPE}`));
+        assert.equal(variables.length, 1);
+        const released = today.map((urn) => urn === variables[0] ? urn.replace(`$${VARIABLES_TYPE}::`, `$${LEGACY_VARIABLES_TYPE}::`) : urn);
+        const { claimed, created } = matchAsEngine(released.filter((urn) => !qualifiedType(urn).startsWith("pulumi:pulumi:")));
+        assert.deepEqual(created.filter((urn) => !qualifiedType(urn).startsWith("pulumi:pulumi:")), [], "nothing of that release is created anew");
+        assert.equal(claimed.get(released[today.indexOf(variables[0])]), variables[0], "the dynamic hand-over is today's Variables resource");
     });
 });

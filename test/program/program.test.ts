@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
 import { runInChild } from "./program-in-child";
-import { DYNAMIC_RESOURCE_PREFIX, MOCK_DEPLOYER, MOCK_GRAPH_SERVICE_PRINCIPAL_ID, Registration } from "../../src/operations/plan/recording-mocks";
+import { MOCK_DEPLOYER, MOCK_GRAPH_SERVICE_PRINCIPAL_ID, Registration } from "../../src/operations/plan/recording-mocks";
+import { VARIABLES_TYPE } from "../../src/nocobase/variables";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
 const APP = "azuread:index/application:Application";
@@ -388,14 +389,14 @@ describe("program: hand-over to NocoBase", () => {
 
     it("declares no NocoBase resource without an API token", async () => {
         const result = await run({ nocobaseUrl: "https://crm.example.com" });
-        assert.ok(!result.registrations.some((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX)));
+        assert.ok(!result.registrations.some((r) => r.type === VARIABLES_TYPE));
     });
 
     it("writes both variables from the current secret when a token is set, never passing the token", async () => {
         const result = await run({
             nocobaseUrl: "https://example.com/nb", nocobaseApiToken: TOKEN, nocobaseClientIdVariable: "OUTLOOK_ID",
         }, { secretKeys: ["nocobaseApiToken"] });
-        const handover = result.registrations.filter((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+        const handover = result.registrations.filter((r) => r.type === VARIABLES_TYPE);
         assert.equal(handover.length, 1);
         const inputs = handover[0].inputs;
         assert.equal(handover[0].name, "nocobase-mail-variables");
@@ -421,7 +422,7 @@ describe("program: hand-over to NocoBase", () => {
     it("addresses a sub-application's own variables", async () => {
         const result = await run({ nocobaseUrl: "https://crm.example.com", nocobaseSubApp: "sales", nocobaseApiToken: TOKEN },
             { secretKeys: ["nocobaseApiToken"] });
-        const handover = result.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+        const handover = result.registrations.find((r) => r.type === VARIABLES_TYPE);
         assert.equal(handover?.inputs.appName, "sales");
         assert.equal(handover?.inputs.apiUrl, "https://crm.example.com/api");
         assert.equal(result.outputs.nocobaseSubApp, "sales");
@@ -448,7 +449,7 @@ describe("program: configuration as Pulumi hands it over", () => {
     it("declares the hand-over when NOCOBASE_API_TOKEN is exported where pulumi up runs, and refuses it blank", async () => {
         const result = await withEnvironment({ NOCOBASE_API_TOKEN: "exported-key-that-must-not-leak" },
             () => run({ nocobaseUrl: "https://crm.example.com" }));
-        const handover = result.registrations.filter((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+        const handover = result.registrations.filter((r) => r.type === VARIABLES_TYPE);
         assert.equal(handover.length, 1);
         assert.ok(!JSON.stringify(result.registrations).includes("exported-key-that-must-not-leak"));
         const blank = await withEnvironment({ NOCOBASE_API_TOKEN: " " }, () => runExpectingFailure({ nocobaseUrl: "https://crm.example.com" }));

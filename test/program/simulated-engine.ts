@@ -18,8 +18,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks, RegistrationOptions, STACK_REFERENCE_TYPE } from "../../src/operations/plan/recording-mocks";
+import { RecordingMocks, RegistrationOptions, STACK_REFERENCE_TYPE } from "../../src/operations/plan/recording-mocks";
 import { DAY_MS } from "../../src/registration/secret-rotation";
+import { VARIABLES_TYPE } from "../../src/nocobase/variables";
 
 export const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 /** Microsoft's hard limit for personal-account audiences. */
@@ -144,19 +145,19 @@ class EngineMocks extends RecordingMocks {
         if (args.type === PASSWORD) {
             return this.password(args, inputs, options, old);
         }
-        if (args.type.startsWith(DYNAMIC_RESOURCE_PREFIX)) {
+        if (args.type === VARIABLES_TYPE) {
             const keyId = String(inputs.clientSecretKeyId);
             if (old?.inputs.clientSecretKeyId === keyId) {
-                return { id: `dynamic-${args.name}`, state: old.outputs };
+                return { id: `variables-${args.name}`, state: old.outputs };
             }
             if (this.failure !== undefined || this.failHandover) {
                 // Skipped after an earlier failure, or refused by NocoBase: its state stays as it was.
                 this.failure ??= "NocoBase refused the hand-over";
-                return { id: `dynamic-${args.name}`, state: old?.outputs ?? inputs };
+                return { id: `variables-${args.name}`, state: old?.outputs ?? inputs };
             }
             world.handOver(keyId);
             world.state.set(args.name, { type: args.type, inputs, outputs: inputs });
-            return { id: `dynamic-${args.name}`, state: inputs };
+            return { id: `variables-${args.name}`, state: inputs };
         }
         const answer = super.resolve(args, inputs, options);
         world.state.set(args.name, { type: args.type, inputs, outputs: answer.state as Record<string, unknown> });

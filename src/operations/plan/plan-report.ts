@@ -7,7 +7,8 @@ import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../registratio
 import { RotationOutput } from "../../registration/rotation-record";
 import { DAY_MS, otherSlot, RotationRecord, SLOT_NAMES, SlotRecord } from "../../registration/secret-rotation";
 import { ProgramRun } from "./program-runner";
-import { DYNAMIC_RESOURCE_PREFIX, MOCK_DEPLOYER, Registration, STACK_REFERENCE_TYPE } from "./recording-mocks";
+import { MOCK_DEPLOYER, Registration, STACK_REFERENCE_TYPE } from "./recording-mocks";
+import { VARIABLES_TYPE } from "../../nocobase/variables";
 
 interface ResourceAccess { readonly id: string; readonly type: string }
 interface RequiredResourceAccess { readonly resourceAppId: string; readonly resourceAccesses: ResourceAccess[] }
@@ -185,7 +186,7 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, context: P
     lines.push(...secretLines(run, previous));
     lines.push(...emailSettingsLines(stack, run, context.emailSettingsChosen ?? true));
 
-    const handover = run.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
+    const handover = run.registrations.find((r) => r.type === VARIABLES_TYPE);
     lines.push(handover === undefined
         ? `NocoBase hand-over        not configured (nocobaseApiToken unset): copy the outputs by hand or with ` +
           `npm run push-to-nocobase; variables ${String(out.nocobaseClientIdVariable)} and ${String(out.nocobaseClientSecretVariable)}`

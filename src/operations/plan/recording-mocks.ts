@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
+import { VARIABLES_TYPE } from "../../nocobase/variables";
 
 export interface Registration {
     readonly type: string;
@@ -32,9 +33,6 @@ export interface InvokeRecord {
     readonly token: string;
     readonly inputs: Record<string, unknown>;
 }
-
-/** Type tokens of Pulumi dynamic resources (the NocoBase hand-over) start with this. */
-export const DYNAMIC_RESOURCE_PREFIX = "pulumi-nodejs:dynamic";
 
 /** The identity the mocks pretend runs `pulumi up`. */
 export const MOCK_DEPLOYER = {
@@ -97,8 +95,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             // Component resources have no provider state.
             return { id: undefined, state: {} };
         }
-        if (args.type.startsWith(DYNAMIC_RESOURCE_PREFIX)) {
-            return { id: `dynamic-${args.name}`, state: inputs };
+        if (args.type === VARIABLES_TYPE) {
+            return { id: `variables-${args.name}`, state: inputs };
         }
         switch (args.type) {
             case "azuread:index/application:Application": {
