@@ -484,7 +484,7 @@ function evaluate(raw: RawSettings): Evaluated {
     const grantIdText = text("adoptAdminConsentGrantId");
     if (grantIdText !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(grantIdText)) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)}, not an oauth2PermissionGrant ID`,
-            configSet(raw.stack, "adoptAdminConsentGrantId", "<id from npm run adopt>"));
+            configSet(raw.stack, "adoptAdminConsentGrantId", "<id from nocobase-entra-mail adopt>"));
     }
     if (grantIdText !== undefined && grantAdminConsent === false) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)} but grantAdminConsent is false, so no grant is managed to import it into`,

@@ -1,5 +1,6 @@
 // The examples in examples/: the TypeScript program type-checked and run under mocks in a project laid out
-// as `npm install` lays it out for a `file:` dependency (a symlink), the YAML program held to the schema.
+// as `npm install` lays it out for a `file:` dependency (a symlink to the built package), the YAML program
+// held to the schema.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,27 +13,33 @@ import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/opera
 import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks } from "../../src/operations/plan/recording-mocks";
 import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
 import { constructThroughProvider, NOCOBASE_MAIL_TOKEN, PACKAGE_ROOT, packageSchema, SchemaProperty } from "./component-provider";
+import { buildPackage } from "./package-build";
 
 const EXAMPLES = path.join(PACKAGE_ROOT, "examples");
 const NOW = new Date("2026-11-23T12:00:00Z");
 
 describe("TypeScript example", () => {
     let project: string;
+    let built: string;
 
     before(() => {
+        built = buildPackage();
         project = fs.mkdtempSync(path.join(os.tmpdir(), "nocobase-mail-example-"));
         for (const file of fs.readdirSync(path.join(EXAMPLES, "typescript"))) {
             fs.copyFileSync(path.join(EXAMPLES, "typescript", file), path.join(project, file));
         }
         const modules = path.join(project, "node_modules");
         fs.mkdirSync(modules);
-        fs.symlinkSync(PACKAGE_ROOT, path.join(modules, "nocobase-entra-mail"));
+        fs.symlinkSync(built, path.join(modules, "nocobase-entra-mail"));
         for (const scope of ["@pulumi", "@types"]) {
             fs.symlinkSync(path.join(PACKAGE_ROOT, "node_modules", scope), path.join(modules, scope));
         }
     });
 
-    after(() => fs.rmSync(project, { recursive: true, force: true }));
+    after(() => {
+        fs.rmSync(project, { recursive: true, force: true });
+        fs.rmSync(built, { recursive: true, force: true });
+    });
 
     it("type-checks against the package as its dependency", () => {
         const tsc = path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc");

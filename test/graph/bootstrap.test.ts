@@ -114,7 +114,7 @@ describe("deployer bootstrap", () => {
     });
 
     it("prints what CI needs from the command line and no secret", async () => {
-        const run = await runScript("bootstrap-deployer.ts", ["--repository", "acme/cli", "--environment", "production"], emulator.environmentFor(admin));
+        const run = await runScript("bootstrap-deployer", ["--repository", "acme/cli", "--environment", "production"], emulator.environmentFor(admin));
         assert.equal(run.code, 0, run.stderr);
         const [app] = deployerApps("acme/cli");
         assert.match(run.stdout, new RegExp(`^ARM_CLIENT_ID=${app.appId}$`, "m"));
@@ -125,10 +125,10 @@ describe("deployer bootstrap", () => {
         assert.ok(sp !== undefined);
         // No stack "production" in this checkout: the index is left for the user to fill in.
         assert.match(run.stdout, new RegExp(`^pulumi config set --stack production --path 'nocobase-entra-mail:owners\\[<number of owners already listed>\\]' ${sp.id}$`, "m"));
-        const usage = await runScript("bootstrap-deployer.ts", ["--environment", "production"], emulator.environmentFor(admin));
+        const usage = await runScript("bootstrap-deployer", ["--environment", "production"], emulator.environmentFor(admin));
         assert.equal(usage.code, 2);
         assert.match(usage.stderr, /--repository needs <owner>\/<repo>/);
-        const help = await runScript("bootstrap-deployer.ts", ["--help"], emulator.environmentFor(admin));
+        const help = await runScript("bootstrap-deployer", ["--help"], emulator.environmentFor(admin));
         assert.equal(help.code, 0, help.stderr);
         assert.match(help.stdout, /config nocobase-entra-mail:grantAdminConsent true/);
     });

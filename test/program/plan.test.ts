@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function plan(...args: string[]) {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "plan", ...args], {
         cwd: ROOT, encoding: "utf8", timeout: 60_000,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -112,10 +112,10 @@ describe("offline plan", () => {
     it("prints its usage with --help, exit 0, and refuses an unknown option with it, exit 2", () => {
         const help = plan("--help");
         assert.equal(help.code, 0, help.stderr);
-        assert.match(help.stdout, /^Usage: npm run plan -- --stack <name>/);
+        assert.match(help.stdout, /^Usage: nocobase-entra-mail plan --stack <name>/);
         const unknown = plan("--stak", "dev");
         assert.equal(unknown.code, 2);
-        assert.match(unknown.stderr, /Unknown option '--stak'[\s\S]*Usage: npm run plan/);
+        assert.match(unknown.stderr, /Unknown option '--stak'[\s\S]*Usage: nocobase-entra-mail plan/);
     });
 
     it("names the known stacks when the stack file is missing, exit 2", () => {

@@ -34,7 +34,7 @@ function snapshot(overrides: Partial<AdoptionSnapshot> = {}): AdoptionSnapshot {
 const deployer: DeployerIdentity = { objectId: DEPLOYER, kind: "application", updatesAnyApplication: undefined };
 
 function items(snap: AdoptionSnapshot, s: Settings, who: DeployerIdentity = deployer): AdoptionItem[] {
-    return [...compareRegistration(snap, { settings: s, deployer: who, adoptCommand: "npm run adopt -- x" }).items];
+    return [...compareRegistration(snap, { settings: s, deployer: who, adoptCommand: "nocobase-entra-mail adopt x" }).items];
 }
 
 describe("adoption report", () => {

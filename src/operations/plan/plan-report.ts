@@ -80,7 +80,7 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, context: P
     const lines: string[] = [];
     const out = run.outputs;
     lines.push(`OFFLINE PLAN for stack "${stack}" - evaluated under Pulumi mocks; nothing was contacted or changed.`);
-    lines.push(`Same program as \`pulumi up\` (index.ts), evaluated as of ${now.toISOString()}.`);
+    lines.push(`Same program as \`pulumi up\` (src/program.ts), evaluated as of ${now.toISOString()}.`);
     lines.push("Values Entra assigns at creation (IDs, the secret itself) are not known offline and are not shown.");
     lines.push("");
 
@@ -135,7 +135,7 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, context: P
     const handover = run.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
     lines.push(handover === undefined
         ? `NocoBase hand-over        not configured (nocobaseApiToken unset): copy the outputs by hand or with ` +
-          `npm run push-to-nocobase; variables ${String(out.nocobaseClientIdVariable)} and ${String(out.nocobaseClientSecretVariable)}`
+          `nocobase-entra-mail push-to-nocobase; variables ${String(out.nocobaseClientIdVariable)} and ${String(out.nocobaseClientSecretVariable)}`
         : `NocoBase hand-over        writes ${String(out.nocobaseClientIdVariable)} (plain) and ` +
           `${String(out.nocobaseClientSecretVariable)} (secret) through ${String(out.nocobaseApiUrl)}`);
     lines.push("");

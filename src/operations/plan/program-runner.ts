@@ -1,5 +1,5 @@
 /**
- * Evaluates the real Pulumi program (index.ts) under recording mocks, for the offline plan and the
+ * Evaluates the real Pulumi program (src/program.ts, which index.ts re-exports) under recording mocks, for the offline plan and the
  * program tests. The program module is loaded afresh each time so several configurations can be
  * evaluated in one process.
  */
@@ -9,7 +9,8 @@ import { setOfflineInstant } from "../../configuration/stack-config";
 import { CONFIG_NAMESPACE } from "../../configuration/settings";
 import { InvokeRecord, RecordingMocks, Registration, RegistrationOptions } from "./recording-mocks";
 
-const PROGRAM = path.resolve(__dirname, "..", "..", "..", "index.ts");
+// Without an extension: src/program.ts under tsx, dist/program.js in the installed package.
+const PROGRAM = path.resolve(__dirname, "..", "..", "program");
 
 export interface ProgramRun {
     readonly registrations: readonly Registration[];

@@ -6,8 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CONFIG_NAMESPACE, configChangeCommand } from "../../configuration/settings";
+import { UnusableInputError } from "../command-line";
 
-export const STACKS_DIR = path.resolve(__dirname, "..", "..", "..", "stacks");
+/** Where Pulumi.yaml's `stackConfigDir` puts the stack files, seen from the project the tool runs in. */
+export const STACKS_DIR = path.resolve("stacks");
 
 /** Stands in for an encrypted value, which cannot be decrypted offline; never a real secret. */
 const ENCRYPTED_PLACEHOLDER = "(encrypted in the stack file)";
@@ -22,7 +24,11 @@ interface StackFileConfig {
     readonly tenantId: string | undefined;
 }
 
+/** The stacks with a file in `dir`; none when there is no such directory. */
 export function listStacks(dir = STACKS_DIR): string[] {
+    if (!fs.existsSync(dir)) {
+        return [];
+    }
     return fs.readdirSync(dir)
         .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)
@@ -33,7 +39,7 @@ export function readStackFile(stack: string, dir = STACKS_DIR): StackFileConfig 
     const file = ["yaml", "yml"].map((ext) => path.join(dir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
     if (file === undefined) {
         const known = listStacks(dir);
-        throw new Error(`No stack file for "${stack}" in ${dir}. Known stacks: ${known.join(", ") || "none"}. ` +
+        throw new UnusableInputError(`No stack file for "${stack}" in ${dir}. Known stacks: ${known.join(", ") || "none"}. ` +
             `Create one with: pulumi stack init ${stack} && ${configChangeCommand(stack, { key: "nocobaseUrl", value: "<url>" })}`);
     }
     const document = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
