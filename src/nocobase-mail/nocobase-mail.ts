@@ -73,7 +73,7 @@ export interface NocobaseMailArgs {
     readonly signInAudience?: string;
     /** A new client secret is made by the first update after this many days; default 60. */
     readonly secretRotationDays?: number;
-    /** Days each client secret stays valid, above secretRotationDays and at most 730; default 180. */
+    /** Days each client secret stays valid from its window's start: at least 2 × secretRotationDays + 7, at most 730; default 180. */
     readonly secretLifetimeDays?: number;
     /** Raise it to rotate the client secret now; default 1. */
     readonly secretGeneration?: number;
@@ -103,6 +103,12 @@ export interface NocobaseMailArgs {
     readonly handOverToNocobase?: boolean;
 }
 
+/**
+ * NocoBase mail: the Entra registration NocoBase's Email Manager needs, its two rotating client secrets and,
+ * with handOverToNocobase, the hand-over to NocoBase. One per stack: it reads its rotation record and
+ * managed application back from the stack outputs secretRotation and applicationObjectId (export them under
+ * these names), which hold one value per stack; a second one in the same stack is refused.
+ */
 export class NocobaseMail extends pulumi.ComponentResource {
     /** Stack name; it labels the client secrets in Entra. */
     public readonly environment: pulumi.Output<string>;

@@ -52,8 +52,11 @@ const STRING_FIELDS = [
     "nocobaseClientIdVariable", "nocobaseClientSecretVariable", "nocobaseApiUrl",
 ] as const;
 
+/** The outputs a stack must export, under these names, for the doctor and push-to-nocobase to read it. */
+export const REQUIRED_OUTPUTS: readonly string[] = [...STRING_FIELDS, "redirectUris", "adminConsent"];
+
 /** The placeholder Pulumi prints for a secret output when `--show-secrets` was not given. */
-const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
+export const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
 
 interface ParseOptions {
     /**

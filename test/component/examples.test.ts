@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
 import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks } from "../../src/operations/plan/recording-mocks";
 import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
+import { parseStackOutputs, REQUIRED_OUTPUTS } from "../../src/operations/stack-outputs";
 import { constructThroughProvider, NOCOBASE_MAIL_TOKEN, PACKAGE_ROOT, packageSchema, SchemaProperty } from "./component-provider";
 import { buildPackage } from "./package-build";
 
@@ -59,9 +60,14 @@ describe("TypeScript example", () => {
         } finally {
             delete process.env[CLOCK_OVERRIDE_VARIABLE];
         }
-        const secret = pulumi.output(exports.mailClientSecret) as pulumi.Output<string>;
+        const secret = pulumi.output(exports.clientSecret) as pulumi.Output<string>;
         assert.equal(await pulumi.isSecret(secret), true);
-        assert.equal(await pulumi.isSecret(pulumi.output(exports.mailClientId)), false);
+        assert.equal(await pulumi.isSecret(pulumi.output(exports.clientId)), false);
+        // The doctor and push-to-nocobase read the stack's outputs by these names.
+        const resolved = Object.fromEntries(await Promise.all(Object.entries(exports).map(async ([name, value]) =>
+            [name, await new Promise((resolve) => (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve))] as const)));
+        const outputs = parseStackOutputs(JSON.stringify(resolved), "examples/typescript");
+        assert.equal(outputs.nocobaseApiUrl, "https://nocobase.internal.example.com/api");
         await waitForRegistrations();
         assert.deepEqual(mocks.registrations.map((r) => `${r.type} ${r.name}`).sort(), [
             "azuread:index/application:Application nocobase-mail-application",
@@ -136,6 +142,17 @@ describe("YAML example", () => {
             assert.ok(match !== null, `${expression} reads the component`);
             assert.ok(match[1] in resource.properties, `${match[1]} is an output of the schema`);
         }
+    });
+
+    it("exports every output the doctor and push-to-nocobase read, under their names", () => {
+        const [name] = components[0];
+        for (const output of [...REQUIRED_OUTPUTS, "secretRotation"]) {
+            assert.equal(program.outputs?.[output], `\${${name}.${output}}`, `output ${output}`);
+        }
+    });
+
+    it("leaves the hand-over off: its dynamic provider cannot start from a YAML program", () => {
+        assert.equal(components[0][1].properties?.handOverToNocobase, false);
     });
 
     it("gives settings the component accepts", async () => {

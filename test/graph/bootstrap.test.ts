@@ -132,4 +132,17 @@ describe("deployer bootstrap", () => {
         assert.equal(help.code, 0, help.stderr);
         assert.match(help.stdout, /config nocobase-entra-mail:grantAdminConsent true/);
     });
+
+    it("prints a refused sign-in whole, its fix included, and asks for the run again only after that fix (exit 1)", async () => {
+        const wrong = { ...admin, clientSecret: `${admin.clientSecret.slice(0, -4)}XXXX` };
+        const run = await runScript("bootstrap-deployer", ["--repository", "acme/signin", "--environment", "production"], emulator.environmentFor(wrong));
+        assert.equal(run.code, 1, run.stderr);
+        const [message] = run.stderr.split("\n");
+        assert.ok(message.length > 200, `the whole message, not a 200-character quotation: ${message}`);
+        assert.match(message, /^bootstrap-deployer: Microsoft identity platform: .*Fix: /);
+        assert.ok(!message.endsWith("…"), message);
+        assert.match(run.stderr, /\nNothing is lost: after that fix, run the same command again/);
+        assert.ok(!run.stderr.includes(wrong.clientSecret) && !run.stderr.includes(admin.clientSecret));
+        assert.deepEqual(deployerApps("acme/signin"), []);
+    });
 });

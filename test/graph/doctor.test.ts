@@ -394,8 +394,9 @@ describe("doctor", () => {
             assert.equal(drift.code, 0, drift.stdout + drift.stderr);
             assert.match(drift.stdout, /^cli-hidden\s+OK/m);
             const probe = await runScript("doctor", ["--probe-secret", file], emulator.environmentFor(caller));
-            assert.equal(probe.code, 1);
-            assert.match(probe.stdout.replace(/\s+/g, " "), /clientSecret is hidden .* --show-secrets/);
+            assert.equal(probe.code, 2, "outputs without the secret are unusable input for --probe-secret");
+            assert.match(probe.stderr, /hidden\.json: clientSecret holds "\[secret\]", the placeholder .*Fix: pulumi stack output --json --show-secrets/);
+            assert.doesNotMatch(probe.stdout + probe.stderr, /\[redacted\]/, "the placeholder is named as the file holds it");
         });
 
         it("says once that its own credential was refused, with a fix for that credential, not the stack's secret", async () => {

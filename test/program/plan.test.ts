@@ -79,6 +79,54 @@ describe("offline plan", () => {
         assert.match(stdout, /key ID\s+999bb40c-9b34-4ccf-86b3-96d8af0cf3d3/);
         assert.match(stdout, /slot b\s+\("nocobase-mail-client-secret-b"\) NocoBase's secret, made this run/);
         assert.match(stdout, /based on\s+the earlier outputs given with --outputs/);
+        // From outputs the stack exists: only the secret slots are marked made or kept, nothing else "created".
+        assert.match(stdout, /^ {2}= azuread:index\/applicationPassword:ApplicationPassword {2}nocobase-mail-client-secret-a$/m);
+        assert.match(stdout, /^ {2}\+ azuread:index\/applicationPassword:ApplicationPassword {2}nocobase-mail-client-secret-b$/m);
+        assert.match(stdout, /^ {4}azuread:index\/application:Application {2}nocobase-mail-application$/m);
+        assert.equal(stdout.match(/^ {2}\+ /gm)?.length, 1, "one resource made: the new slot");
+        assert.match(stdout, /pulumi preview --stack dev/);
+    });
+
+    it("marks every resource created for a new stack", () => {
+        const { code, stdout, stderr } = plan("--stack", "dev", "--at", "2026-11-23T12:00:00Z");
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /all created by a new stack's first pulumi up/);
+        assert.match(stdout, /^ {2}\+ azuread:index\/application:Application {2}nocobase-mail-application$/m);
+    });
+
+    it("refuses an impossible --at day instead of rolling it over, and a time without an offset, exit 2", () => {
+        for (const [at, why] of [["2026-02-30", /is not a day of the calendar/], ["2026-11-23T12:00:00", /with an offset/], ["2026-11-23T25:00:00Z", /not a time of day/]] as const) {
+            const refused = plan("--stack", "dev", "--at", at);
+            assert.equal(refused.code, 2, at);
+            assert.match(refused.stderr, why);
+            assert.equal(refused.stdout, "");
+        }
+        const leap = plan("--stack", "dev", "--at", "2028-02-29");
+        assert.equal(leap.code, 0, leap.stderr);
+        assert.match(leap.stdout, /evaluated as of 2028-02-29T00:00:00\.000Z/);
+    });
+
+    it("reports a YAML syntax error by line and column, never quoting the line (it may hold a key)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const key = "plan-yaml-key-9f8e7d6c5b4a39281706";
+        fs.writeFileSync(path.join(dir, "Pulumi.typo.yaml"),
+            `config:\n  nocobase-entra-mail:nocobaseUrl: https://crm.example.com\n  nocobase-entra-mail:displayName: ${key}\n    owners: [x\n`);
+        const { code, stdout, stderr } = plan("--stack", "typo", "--stacks-dir", dir);
+        assert.equal(code, 2);
+        assert.match(stderr, /Pulumi\.typo\.yaml is not valid YAML at line \d+, column \d+ \(\w+\)/);
+        assert.ok(!`${stdout}${stderr}`.includes(key.slice(0, 14)), stderr);
+    });
+
+    it("refuses a plaintext nocobaseApiToken without showing it, with the --secret fix, exit 2", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const key = "plaintext-api-key-0123456789abcdef";
+        fs.writeFileSync(path.join(dir, "Pulumi.plain.yaml"),
+            `config:\n  nocobase-entra-mail:nocobaseUrl: https://crm.example.com\n  nocobase-entra-mail:nocobaseApiToken: ${key}\n`);
+        const { code, stdout, stderr } = plan("--stack", "plain", "--stacks-dir", dir);
+        assert.equal(code, 2);
+        assert.match(stderr, /nocobase-entra-mail:nocobaseApiToken is stored in plaintext/);
+        assert.match(stderr, /Fix: .*pulumi config set --stack plain --secret nocobase-entra-mail:nocobaseApiToken <API key>/);
+        assert.ok(!`${stdout}${stderr}`.includes(key.slice(0, 12)), stderr);
     });
 
     it("refuses the outputs of another stack, naming both stacks and the command for the right file, exit 2", () => {

@@ -4,8 +4,8 @@ import { resolveMicrosoftEndpoints } from "../../microsoft/endpoints";
 import { GraphClient } from "../../microsoft/graph-client";
 import { API_TOKEN_ENV } from "../../nocobase/variables-provider";
 import { redactForeignText } from "../../redaction";
-import { defineCommand, readInput, UsageError, type CommandIo } from "../command-line";
-import { readStackOutputsText, type StackOutputsText } from "../stack-outputs";
+import { defineCommand, readInput, UnusableInputError, UsageError, type CommandIo } from "../command-line";
+import { HIDDEN_SECRET_PLACEHOLDER, readStackOutputsText, type StackOutputsText } from "../stack-outputs";
 import { checkEnvironments } from "./check-environments";
 import { DOCTOR_DESCRIPTION, DOCTOR_SYNOPSIS, parseDoctorArguments, type DoctorArguments } from "./doctor-arguments";
 import { exitCodeFor } from "./findings";
@@ -18,16 +18,38 @@ function readDocuments(args: DoctorArguments): Promise<StackOutputsText[]> {
     return Promise.all(files.map((file) => readStackOutputsText(file, "nocobase-entra-mail doctor")));
 }
 
-/** Every clientSecret value in the inputs, to redact from whatever we print. */
+/** Every clientSecret value in the inputs, to redact from whatever we print; Pulumi's placeholder is none. */
 function secretsIn(documents: readonly StackOutputsText[]): string[] {
     return documents.flatMap((doc) => {
         const found: string[] = [];
         JSON.parse(doc.json, (key, value: unknown) => {
-            if (key === "clientSecret" && typeof value === "string") found.push(value);
+            if (key === "clientSecret" && typeof value === "string" && value !== HIDDEN_SECRET_PLACEHOLDER) found.push(value);
             return value;
         });
         return found;
     });
+}
+
+/**
+ * --probe-secret needs the secret itself: outputs printed without --show-secrets are unusable for it, refused
+ * before any sign-in. Unparsable documents are left to the per-environment report.
+ */
+function refuseHiddenSecrets(documents: readonly StackOutputsText[]): void {
+    const hidden = documents.filter((doc) => {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(doc.json);
+        } catch {
+            return false;
+        }
+        return (Array.isArray(parsed) ? parsed : [parsed]).some((item) =>
+            typeof item === "object" && item !== null && (item as { clientSecret?: unknown }).clientSecret === HIDDEN_SECRET_PLACEHOLDER);
+    });
+    if (hidden.length > 0) {
+        throw new UnusableInputError(`${hidden.map((doc) => doc.source).join(", ")}: clientSecret holds "${HIDDEN_SECRET_PLACEHOLDER}", ` +
+            "the placeholder pulumi stack output prints without --show-secrets; --probe-secret needs the secret itself. " +
+            "Fix: pulumi stack output --json --show-secrets --stack <name> > <file>, or drop --probe-secret.");
+    }
 }
 
 async function runDoctor(args: DoctorArguments, io: CommandIo): Promise<number> {
@@ -37,6 +59,9 @@ async function runDoctor(args: DoctorArguments, io: CommandIo): Promise<number> 
         throw new UsageError(`--nocobase needs the NocoBase API key in ${API_TOKEN_ENV}.`);
     }
     const documents = await readDocuments(args);
+    if (args.probeSecret) {
+        refuseHiddenSecrets(documents);
+    }
     // The doctor's own secret, if it signs in with one, is guarded like the stacks' secrets.
     let secrets: string[] = [io.env.AZURE_CLIENT_SECRET ?? ""];
     try {

@@ -53,7 +53,7 @@ async function runPlan(args: PlanArguments, io: CommandIo): Promise<number> {
         const run = await runProgram({
             stack: args.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now: args.now, previousOutputs, tenantId: stackFile.tenantId,
         });
-        io.stdout(renderPlan(args.stack, args.now, run, { previous, tenantPinned: stackFile.tenantId !== undefined }) + "\n");
+        io.stdout(renderPlan(args.stack, args.now, run, { previous, fromOutputs: args.outputs !== undefined, tenantPinned: stackFile.tenantId !== undefined }) + "\n");
         return EXIT_OK;
     } catch (err) {
         if (err instanceof ProgramFailure && pulumi.RunError.isInstance(err.error)) {

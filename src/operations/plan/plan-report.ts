@@ -25,6 +25,19 @@ function sameSpec(a: SlotRecord | null | undefined, b: SlotRecord | null | undef
         (a.kind === "inherited" || (b.kind === "window" && a.windowStart === b.windowStart && a.generation === b.generation));
 }
 
+/** Names of the secret slots' resources this run keeps as the earlier outputs record them. */
+function keptSlotResources(run: ProgramRun, previous: RotationRecord | undefined): Set<string> {
+    const record = run.outputs.secretRotation as RotationOutput | undefined;
+    const kept = new Set<string>();
+    for (const slot of SLOT_NAMES) {
+        const registration = run.registrations.find((r) => r.name.endsWith(`-client-secret-${slot}`));
+        if (registration !== undefined && sameSpec(record?.slots[slot], previous?.slots[slot])) {
+            kept.add(registration.name);
+        }
+    }
+    return kept;
+}
+
 function secretLines(run: ProgramRun, previous: RotationRecord | undefined): string[] {
     const record = run.outputs.secretRotation as RotationOutput | undefined;
     if (record === undefined) {
@@ -71,6 +84,8 @@ function secretLines(run: ProgramRun, previous: RotationRecord | undefined): str
 interface PlanContext {
     /** The rotation record of the outputs the plan started from (`--outputs`), if any. */
     readonly previous?: RotationRecord;
+    /** Whether the plan started from a stack's last outputs (`--outputs`): its resources exist, only the slots' fate is known. */
+    readonly fromOutputs?: boolean;
     /** Whether the stack file pins the tenant (`azuread:tenantId`); otherwise the deployer's sign-in decides it. */
     readonly tenantPinned?: boolean;
 }
@@ -139,9 +154,21 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, context: P
         : `NocoBase hand-over        writes ${String(out.nocobaseClientIdVariable)} (plain) and ` +
           `${String(out.nocobaseClientSecretVariable)} (secret) through ${String(out.nocobaseApiUrl)}`);
     lines.push("");
-    lines.push(`Resources (${run.registrations.length}):`);
+    if (context.fromOutputs !== true) {
+        lines.push(`Resources (${run.registrations.length}, all created by a new stack's first pulumi up):`);
+        for (const r of run.registrations) {
+            lines.push(r.type === STACK_REFERENCE_TYPE ? `  read ${r.type}  ${r.name} (this stack's last outputs)` : `  + ${r.type}  ${r.name}`);
+        }
+        return lines.join("\n");
+    }
+    // From outputs, not state: which resources exist and how they differ is the engine's to say.
+    const kept = keptSlotResources(run, previous);
+    const slots = new Set(run.registrations.filter((r) => /-client-secret-[ab]$/.test(r.name)).map((r) => r.name));
+    lines.push(`Resources (${run.registrations.length}) declared on the stack its outputs describe: "+" a secret this run makes, ` +
+        `"=" a secret it keeps; the others unmarked: whether each exists or changes is in the state, which pulumi preview --stack ${stack} reads:`);
     for (const r of run.registrations) {
-        lines.push(r.type === STACK_REFERENCE_TYPE ? `  read ${r.type}  ${r.name} (this stack's last outputs)` : `  + ${r.type}  ${r.name}`);
+        const mark = r.type === STACK_REFERENCE_TYPE ? "read" : slots.has(r.name) ? (kept.has(r.name) ? "=" : "+") : " ";
+        lines.push(`  ${mark} ${r.type}  ${r.name}${r.type === STACK_REFERENCE_TYPE ? " (this stack's last outputs)" : ""}`);
     }
     return lines.join("\n");
 }
