@@ -5,7 +5,9 @@
 // `secretRotation` must stay a stack output: the next run reads it back to know which secret NocoBase holds.
 import { NocobaseMail } from "./nocobase-mail/nocobase-mail";
 import { readNocobaseMailArgs } from "./configuration/nocobase-mail-config";
+import { applyClockOverride } from "./configuration/stack-config";
 
+applyClockOverride();
 const mail = new NocobaseMail("nocobase-mail", readNocobaseMailArgs());
 
 export const environment = mail.environment;

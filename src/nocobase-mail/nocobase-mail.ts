@@ -5,7 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigKey, formatProblems, RawSettings, Settings, validateSettings } from "../configuration/settings";
-import { currentInstant } from "../configuration/stack-config";
 import { NocobaseMailVariables } from "../nocobase/variables";
 import { adoptionChangeProblem } from "../registration/adoption-change";
 import { formatApiPermission } from "../registration/kept-settings";
@@ -13,6 +12,7 @@ import { MailAppRegistration } from "../registration/mail-app-registration";
 import type { RotationOutput } from "../registration/rotation-record";
 import { otherSlot } from "../registration/secret-rotation";
 import { readLastRun } from "./last-run";
+import { rotationInstant } from "./rotation-clock";
 
 /** Type token; ComponentProvider serves components of module `index` only. */
 const NOCOBASE_MAIL_TYPE = "nocobase-entra-mail:index:NocobaseMail";
@@ -163,7 +163,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
         // The secret slots depend on what the stack's last run recorded, read back asynchronously; every
         // output below waits for the children declared once that record is known.
         // The clock is read now, while the program runs, not when the record arrives.
-        const built = this.declareChildren(name, settings, currentInstant(), components);
+        const built = this.declareChildren(name, settings, rotationInstant(), components);
         const from = <T>(pick: (children: DeclaredChildren) => pulumi.Input<T>): pulumi.Output<T> =>
             pulumi.output(built.then(pick)) as pulumi.Output<T>;
 

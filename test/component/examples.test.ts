@@ -9,9 +9,8 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
+import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/sdk-fence/sdk-internals";
 import { DYNAMIC_RESOURCE_PREFIX, RecordingMocks } from "../../src/operations/plan/recording-mocks";
-import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
 import { parseStackOutputs, REQUIRED_OUTPUTS } from "../../src/operations/stack-outputs";
 import { constructThroughProvider, NOCOBASE_MAIL_TOKEN, PACKAGE_ROOT, packageSchema, SchemaProperty } from "./component-provider";
 import { buildPackage } from "./package-build";
@@ -52,13 +51,16 @@ describe("TypeScript example", () => {
         const mocks = new RecordingMocks();
         await pulumi.runtime.setMocks(mocks, "nocobase-with-mail", "dev", false, "organization");
         noteOptionsOnRegistration(mocks);
-        process.env[CLOCK_OVERRIDE_VARIABLE] = NOW.toISOString();
+        // The example loads the built package: its own copy of the clock is the one to inject into.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const clock = require(path.join(built, "dist", "nocobase-mail", "rotation-clock")) as typeof import("../../src/nocobase-mail/rotation-clock");
+        clock.setRotationInstant(NOW);
         let exports: Record<string, unknown>;
         try {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             exports = require(path.join(project, "index.ts")) as Record<string, unknown>;
         } finally {
-            delete process.env[CLOCK_OVERRIDE_VARIABLE];
+            clock.setRotationInstant(undefined);
         }
         const secret = pulumi.output(exports.clientSecret) as pulumi.Output<string>;
         assert.equal(await pulumi.isSecret(secret), true);
@@ -68,6 +70,7 @@ describe("TypeScript example", () => {
             [name, await new Promise((resolve) => (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve))] as const)));
         const outputs = parseStackOutputs(JSON.stringify(resolved), "examples/typescript");
         assert.equal(outputs.nocobaseApiUrl, "https://nocobase.internal.example.com/api");
+        assert.equal(outputs.nextRotationAt, "2027-01-02T00:00:00Z", "the schedule follows the injected instant");
         await waitForRegistrations();
         assert.deepEqual(mocks.registrations.map((r) => `${r.type} ${r.name}`).sort(), [
             "azuread:index/application:Application nocobase-mail-application",
