@@ -5,7 +5,7 @@ const pulumi = require("@pulumi/eslint-plugin");
 
 module.exports = tseslint.config(
     // examples/typescript/ resolves this package only when installed as a dependency: its test type-checks it so.
-    { ignores: ["node_modules/", "test/nocobase-server/node_modules/", "test/nocobase-server/runtime/", ".tools/", "examples/typescript/"] },
+    { ignores: ["node_modules/", "test/nocobase-server/node_modules/", "test/nocobase-server/runtime/", ".tools/", "examples/typescript/", "dist/"] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

@@ -20,11 +20,29 @@ const mail = new NocobaseMail("nocobase-mail", {
     handOverToNocobase: true,
 });
 
-// Read back by the next `pulumi up` (which secret NocoBase holds, which application the stack manages):
-// keep these two outputs under these names.
-export const secretRotation = mail.secretRotation;
+// Every output of the component under its own name: the next `pulumi up` reads secretRotation and
+// applicationObjectId back (which secret NocoBase holds, which application the stack manages), and the
+// doctor and push-to-nocobase read the others from `pulumi stack output --json`. Renamed, they find nothing.
+export const environment = mail.environment;
+export const clientId = mail.clientId;
+export const tenantId = mail.tenantId;
 export const applicationObjectId = mail.applicationObjectId;
-export const mailClientId = mail.clientId;
-export const mailTenantId = mail.tenantId;
-export const mailSecretExpiresAt = mail.clientSecretExpiresAt;
-export const mailClientSecret = mail.clientSecret;
+export const servicePrincipalObjectId = mail.servicePrincipalObjectId;
+export const displayName = mail.displayName;
+export const signInAudience = mail.signInAudience;
+export const redirectUris = mail.redirectUris;
+export const owners = mail.owners;
+export const additionalPermissions = mail.additionalPermissions;
+export const adminConsent = mail.adminConsent;
+export const clientSecret = mail.clientSecret;
+export const clientSecretKeyId = mail.clientSecretKeyId;
+export const clientSecretExpiresAt = mail.clientSecretExpiresAt;
+export const nextRotationAt = mail.nextRotationAt;
+export const nextRotationReplacesSlot = mail.nextRotationReplacesSlot;
+export const secretRotation = mail.secretRotation;
+export const emailSettings = mail.emailSettings;
+export const pastedSecret = mail.pastedSecret;
+export const nocobaseApiUrl = mail.nocobaseApiUrl;
+export const nocobaseSubApp = mail.nocobaseSubApp;
+export const nocobaseClientIdVariable = mail.nocobaseClientIdVariable;
+export const nocobaseClientSecretVariable = mail.nocobaseClientSecretVariable;

@@ -558,7 +558,7 @@ function evaluate(raw: RawSettings): Evaluated {
     const grantIdText = text("adoptAdminConsentGrantId");
     if (grantIdText !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(grantIdText)) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)}, not an oauth2PermissionGrant ID`,
-            configSet(raw.stack, "adoptAdminConsentGrantId", "<id from npm run adopt>"));
+            configSet(raw.stack, "adoptAdminConsentGrantId", "<id from nocobase-entra-mail adopt>"));
     }
     if (grantIdText !== undefined && grantAdminConsent === false) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)} but grantAdminConsent is false, so no grant is managed to import it into`,
@@ -608,7 +608,7 @@ function evaluate(raw: RawSettings): Evaluated {
         // pick a placeholder); on a variables stack, no confirmation belongs.
         fail("pastedSecretKeyId", `is ${show(pastedText)}, not a client secret's key ID (a GUID)`, emailSettings === "variables"
             ? [[{ key: "pastedSecretKeyId", value: undefined }]]
-            : configChangeCommand(raw.stack, { key: "pastedSecretKeyId", value: `<key ID from: npm run email-settings -- --stack ${raw.stack}>` }));
+            : configChangeCommand(raw.stack, { key: "pastedSecretKeyId", value: `<key ID from: nocobase-entra-mail email-settings --stack ${raw.stack}>` }));
     } else if (pastedText !== undefined && emailSettings === "variables") {
         const why = "a confirmed pasted secret means the Email Manager holds a pasted secret, not the variables";
         pending.push([

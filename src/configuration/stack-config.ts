@@ -4,22 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { API_TOKEN_ENV } from "../nocobase/variables-provider";
+import { rotationInstantInjected, setRotationInstant } from "../nocobase-mail/rotation-clock";
 import { quoteForeign } from "../redaction";
 import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE, formatProblems, RawSettings, Settings, validateSettings } from "./settings";
 
-/** Environment variable that fixes "now" for the rotation schedule (rehearsing a rotation with the real CLI). */
-export const CLOCK_OVERRIDE_VARIABLE = "NOCOBASE_ENTRA_MAIL_NOW";
-
-/** "Now" for an offline evaluation (plan, program tests); it never leaves this process. */
-let offlineInstant: Date | undefined;
-
 /**
- * Fixes "now" for the program evaluated next in this process, or clears it. The offline runner uses this
- * rather than the environment variable so that a plan at another instant is not mistaken for an override.
+ * Environment variable that fixes "now" for this project's program (rehearsing a rotation with the real
+ * CLI). Only the program reads it: a program of its own that uses NocobaseMail is not affected.
  */
-export function setOfflineInstant(instant: Date | undefined): void {
-    offlineInstant = instant;
-}
+export const CLOCK_OVERRIDE_VARIABLE = "NOCOBASE_ENTRA_MAIL_NOW";
 
 /** Where an API key is given but blank, from the stack's `nocobaseApiToken` and the environment. */
 function blankToken(configured: string | undefined, env: string | undefined): RawSettings["nocobaseApiTokenBlankIn"] {
@@ -59,17 +52,17 @@ export function readStackSettings(env: NodeJS.ProcessEnv = process.env): Setting
 }
 
 /**
- * The instant the rotation schedule is computed for: the clock, unless fixed by an offline evaluation or
- * by the override variable. A real `pulumi up` with the variable set warns, since the secret it makes or
- * keeps follows that instant, not the clock.
+ * For this project's program: the override variable injects the instant the rotation schedule is computed
+ * for, unless the evaluation already injected one (the offline plan's --at). A real `pulumi up` with the
+ * variable set warns, since the secret it makes or keeps follows that instant, not the clock.
  */
-export function currentInstant(env: NodeJS.ProcessEnv = process.env): Date {
-    if (offlineInstant !== undefined) {
-        return offlineInstant;
+export function applyClockOverride(env: NodeJS.ProcessEnv = process.env): void {
+    if (rotationInstantInjected()) {
+        return;
     }
     const fixed = env[CLOCK_OVERRIDE_VARIABLE];
     if (fixed === undefined || fixed === "") {
-        return new Date();
+        return;
     }
     const instant = new Date(fixed);
     if (Number.isNaN(instant.getTime())) {
@@ -78,5 +71,5 @@ export function currentInstant(env: NodeJS.ProcessEnv = process.env): Date {
     }
     void pulumi.log.warn(`${CLOCK_OVERRIDE_VARIABLE} is set: the secret's rotation is computed as of ${instant.toISOString()}, ` +
         `not the current time. Unset ${CLOCK_OVERRIDE_VARIABLE} unless you are rehearsing a rotation.`);
-    return instant;
+    setRotationInstant(instant);
 }

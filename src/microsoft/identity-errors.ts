@@ -37,7 +37,7 @@ const AADSTS_FIXES: Readonly<Record<CredentialRole, Readonly<Record<number, stri
             "(AZURE_TENANT_ID and AZURE_CLIENT_ID of an application in it, or az login --tenant <tenant ID>)",
         7000229: `${CALLER} has no service principal in this tenant: create it (az ad sp create --id <AZURE_CLIENT_ID>) ` +
             "or sign in with an identity of the stack's tenant",
-        70021: "no federated identity credential matches this workflow: run npm run bootstrap-deployer for this repository and environment",
+        70021: "no federated identity credential matches this workflow: run nocobase-entra-mail bootstrap-deployer for this repository and environment",
         90002: "the tenant does not exist: check AZURE_TENANT_ID and the stack outputs' tenantId",
     },
 };

@@ -5,7 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, ConfigKey, configChangeCommand, formatProblems, RawSettings, Settings, validateSettings } from "../configuration/settings";
-import { currentInstant } from "../configuration/stack-config";
 import { NocobaseMailVariables } from "../nocobase/variables";
 import { adoptionChangeProblem } from "../registration/adoption-change";
 import { formatApiPermission } from "../registration/kept-settings";
@@ -16,6 +15,7 @@ import {
 } from "../registration/pasted-secret";
 import { PastedHold, RotationRecord, SLOT_NAMES, SlotName, slotHolding } from "../registration/secret-rotation";
 import { readLastRun } from "./last-run";
+import { rotationInstant } from "./rotation-clock";
 
 /** Type token; ComponentProvider serves components of module `index` only. */
 const NOCOBASE_MAIL_TYPE = "nocobase-entra-mail:index:NocobaseMail";
@@ -74,13 +74,13 @@ export interface NocobaseMailArgs {
     readonly displayName?: string;
     /** Who may sign in: AzureADMyOrg, AzureADMultipleOrgs, AzureADandPersonalMicrosoftAccount (default) or PersonalMicrosoftAccount. */
     readonly signInAudience?: string;
-    /** A new client secret is made by the first update after this many days; default 60. */
+    /** A new client secret is made by the first update after this many days (plain: it decides which secret is replaced); default 60. */
     readonly secretRotationDays?: number;
-    /** Days each client secret stays valid, above secretRotationDays and at most 730; default 180. */
+    /** Days each client secret stays valid from its window's start (plain): at least 2 × secretRotationDays + 7, at most 730; default 180. */
     readonly secretLifetimeDays?: number;
-    /** The longest client secret in days the tenant's app-management policy allows; a longer secretLifetimeDays is refused. Default 0 (no cap). */
+    /** The longest client secret in days the tenant's app-management policy allows; a longer secretLifetimeDays is refused; default 0 (no cap). */
     readonly secretLifetimeCapDays?: number;
-    /** Raise it to rotate the client secret now; default 1. */
+    /** Raise it to rotate the client secret now (plain: it decides which secret is replaced); default 1. */
     readonly secretGeneration?: number;
     /** Grant the delegated scopes tenant-wide (admin consent) for the home tenant's users; default false. */
     readonly grantAdminConsent?: boolean;
@@ -96,7 +96,7 @@ export interface NocobaseMailArgs {
     readonly additionalPermissions?: string[];
     /** ID of a tenant-wide grant made in the portal, imported instead of created (needs grantAdminConsent). Default none. */
     readonly adoptAdminConsentGrantId?: string;
-    /** Object ID of an app registration made by hand, imported instead of creating one; default none. */
+    /** Object ID of an app registration made by hand, imported instead of creating one (plain: it decides import or create); default none. */
     readonly adoptApplicationObjectId?: string;
     /** NocoBase's HTTP API as the deployer reaches it; default <nocobaseUrl>/api. */
     readonly nocobaseApiUrl?: string;
@@ -112,6 +112,12 @@ export interface NocobaseMailArgs {
     readonly handOverToNocobase?: boolean;
 }
 
+/**
+ * NocoBase mail: the Entra registration NocoBase's Email Manager needs, its two rotating client secrets and,
+ * with handOverToNocobase, the hand-over to NocoBase. One per stack: it reads its rotation record and
+ * managed application back from the stack outputs secretRotation and applicationObjectId (export them under
+ * these names), which hold one value per stack; a second one in the same stack is refused.
+ */
 export class NocobaseMail extends pulumi.ComponentResource {
     /** Stack name; it labels the client secrets in Entra. */
     public readonly environment: pulumi.Output<string>;
@@ -170,7 +176,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
         // The secret slots depend on what the stack's last run recorded, read back asynchronously; every
         // output below waits for the children declared once that record is known.
         // The clock is read now, while the program runs, not when the record arrives.
-        const built = this.declareChildren(name, settings, currentInstant(), components);
+        const built = this.declareChildren(name, settings, rotationInstant(), components);
         const from = <T>(pick: (children: DeclaredChildren) => pulumi.Input<T>): pulumi.Output<T> =>
             pulumi.output(built.then(pick)) as pulumi.Output<T>;
 
@@ -299,7 +305,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
 
 /** `npm run email-settings` for the stack: what to paste and the confirmation line. */
 function emailSettingsCommand(stack: string, flags = ""): string {
-    return `npm run email-settings -- --stack ${stack}${flags}`;
+    return `nocobase-entra-mail email-settings --stack ${stack}${flags}`;
 }
 
 /**
@@ -434,14 +440,26 @@ interface DeclaredChildren {
     readonly secretRotation: pulumi.Output<RotationOutput>;
 }
 
+/** Why an input must be known when the program starts: what it decides about the resources. */
+const PLAIN_BECAUSE: Partial<Record<keyof NocobaseMailArgs, string>> = {
+    secretRotationDays: "it decides which rotation window is current, so whether this run replaces a client secret and which slot",
+    secretLifetimeDays: "it decides each client secret's expiry, so whether this run replaces one",
+    secretGeneration: "raising it replaces a client secret this run",
+    grantAdminConsent: "it decides whether the tenant-wide consent grant exists",
+    adoptApplicationObjectId: "it decides whether the registration is imported or created, and is compared with the one the stack manages",
+    adoptAdminConsentGrantId: "it decides whether the consent grant is imported or created",
+    handOverToNocobase: "it decides whether the NocoBase hand-over resource exists",
+};
+
 /** The inputs as stack config would hold them, checked by `validateSettings`; a `pulumi.RunError` lists every problem. */
 function validatedSettings(args: NocobaseMailArgs, stack: string): Settings {
     const raw: { -readonly [K in ConfigKey]?: string } = {};
     for (const [key, value] of Object.entries(args) as [ConfigKey | "handOverToNocobase", unknown][]) {
         if (pulumi.Output.isInstance(value) || (Array.isArray(value) && value.some((v) => pulumi.Output.isInstance(v)))) {
             // A program in another language can pass an output where the schema asks for a plain value.
+            const because = PLAIN_BECAUSE[key] ?? "it is checked, and the callbacks and names derived from it, before any resource is declared";
             throw new pulumi.RunError(`NocobaseMail input ${key} is an output of another resource or a secret; it must be ` +
-                "a plain value known when the program starts, because it decides which resources exist. " +
+                `a plain value known when the program starts, because ${because}. ` +
                 "Fix: pass a literal or a configuration value.");
         }
         if (key !== "handOverToNocobase" && value !== undefined && value !== null) {

@@ -1,6 +1,6 @@
 /**
  * The hand-over of the client ID and secret to NocoBase, shared by the Pulumi resource and
- * `npm run push-to-nocobase`, so that both follow one protocol:
+ * `nocobase-entra-mail push-to-nocobase`, so that both follow one protocol:
  *
  * 1. One read of the three entries (client ID, secret, the secret's key-ID record) with NocoBase's own
  *    flag for unapplied changes (`meta.updated` of `environmentVariables:list`).

@@ -98,7 +98,7 @@ export async function proveSecretAccepted(request: SecretProofRequest, rerun: st
                 "NocoBase was not changed and keeps its current secret. " +
                 (outcome.aadsts === 7000215
                     ? `Fix: a new secret can take minutes to replicate; run ${rerun} again later. If it still fails, ` +
-                      "check with npm run doctor that the secret exists, or rotate it (pulumi config set nocobase-entra-mail:secretGeneration <higher number>, then pulumi up)."
+                      "check with nocobase-entra-mail doctor that the secret exists, or rotate it (pulumi config set nocobase-entra-mail:secretGeneration <higher number>, then pulumi up)."
                     : `Fix: look the code up at https://login.microsoftonline.com/error?code=${outcome.aadsts}, correct the application, then run ${rerun} again.`));
         }
         await sleep(delay);

@@ -1,11 +1,12 @@
 /**
  * The outputs a stack exports, as `pulumi stack output --json --show-secrets` prints them. The doctor and
- * the NocoBase hand-over script read this shape; `index.ts` produces it.
+ * `push-to-nocobase` read this shape; the program (src/program.ts) produces it.
  */
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 import { parseRotationRecord } from "../registration/rotation-record";
 import { otherSlot } from "../registration/secret-rotation";
+import { UnusableInputError } from "./command-line";
 
 export interface StackOutputs {
     /** Stack (environment) name. */
@@ -64,8 +65,11 @@ const STRING_FIELDS = [
     "nocobaseClientIdVariable", "nocobaseClientSecretVariable", "nocobaseApiUrl",
 ] as const;
 
+/** The outputs a stack must export, under these names, for the doctor and push-to-nocobase to read it. */
+export const REQUIRED_OUTPUTS: readonly string[] = [...STRING_FIELDS, "redirectUris", "adminConsent"];
+
 /** The placeholder Pulumi prints for a secret output when `--show-secrets` was not given. */
-const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
+export const HIDDEN_SECRET_PLACEHOLDER = "[secret]";
 
 interface ParseOptions {
     /**
@@ -102,11 +106,10 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
         parsed = JSON.parse(json);
     } catch (err) {
         // No `cause`: the parser's error quotes the input, possibly the secret, and must not travel with ours.
-        // eslint-disable-next-line preserve-caught-error
-        throw new Error(`${source}: not valid JSON${syntaxErrorLocation(err)}. ${PRODUCE_OUTPUTS}`);
+        throw new StackOutputsInputError(`${source}: not valid JSON${syntaxErrorLocation(err)}. ${PRODUCE_OUTPUTS}`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw new Error(`${source}: expected a JSON object of stack outputs. ${PRODUCE_OUTPUTS}`);
+        throw new StackOutputsInputError(`${source}: expected a JSON object of stack outputs. ${PRODUCE_OUTPUTS}`);
     }
     const record = parsed as Record<string, unknown>;
     if (!needsSecret && record.clientSecret === undefined) {
@@ -134,12 +137,12 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
         missing.push("pastedSecret");
     }
     if (missing.length > 0) {
-        throw new Error(`${source}: missing or malformed stack outputs: ${missing.join(", ")}. ` +
+        throw new StackOutputsInputError(`${source}: missing or malformed stack outputs: ${missing.join(", ")}. ` +
             "Export them with this project's program (pulumi up), then: " +
             "pulumi stack output --json --show-secrets --stack <name> > <file>");
     }
     if (needsSecret && record.clientSecret === HIDDEN_SECRET_PLACEHOLDER) {
-        throw new Error(`${source}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}"). ` +
+        throw new StackOutputsInputError(`${source}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}"). ` +
             "Run pulumi stack output with --show-secrets.");
     }
     return { ...(record as unknown as StackOutputs), ...managedSecrets(record, source) };
@@ -156,7 +159,7 @@ function managedSecrets(record: Record<string, unknown>, source: string):
     try {
         rotation = parseRotationRecord({ secretRotation: record.secretRotation });
     } catch (err) {
-        throw new Error(`${source}: malformed stack output secretRotation (${(err as Error).message}). ` +
+        throw new StackOutputsInputError(`${source}: malformed stack output secretRotation (${(err as Error).message}). ` +
             "Export it with this project's program (pulumi up).", { cause: err });
     }
     const slots = Object.values(rotation?.slots ?? {});
@@ -176,8 +179,8 @@ export interface StackOutputsText {
     readonly json: string;
 }
 
-/** Outputs could not be read (no input, unreadable file); a usage mistake, not a service failure. */
-export class StackOutputsInputError extends Error {
+/** Outputs cannot be read or used (no input, unreadable file, not this program's outputs): exit 2. */
+export class StackOutputsInputError extends UnusableInputError {
     constructor(message: string, options?: ErrorOptions) {
         super(message, options);
         this.name = "StackOutputsInputError";

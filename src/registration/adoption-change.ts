@@ -18,5 +18,5 @@ export function adoptionChangeProblem(stack: string, managedObjectId: string | u
         "Nothing was created or changed.\n" +
         `    Fix: ${configChangeCommand(stack, { key })} (the stack keeps managing ${managedObjectId}), or ` +
         `${configChangeCommand(stack, { key, value: managedObjectId })}. To manage the other registration, use a new stack: ` +
-        "pulumi stack init <name> and npm run adopt -- --stack <name> --object-id " + configuredObjectId;
+        "pulumi stack init <name> and nocobase-entra-mail adopt --stack <name> --object-id " + configuredObjectId;
 }

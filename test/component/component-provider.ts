@@ -3,10 +3,10 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { NocobaseEntraMailProvider } from "../../src/provider/nocobase-entra-mail-provider";
-import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
+import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/sdk-fence/sdk-internals";
 import { InvokeRecord, RecordingMocks, Registration } from "../../src/operations/plan/recording-mocks";
 import { CONFIG_NAMESPACE } from "../../src/configuration/settings";
-import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
+import { setRotationInstant } from "../../src/nocobase-mail/rotation-clock";
 
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 export const NOCOBASE_MAIL_TOKEN = "nocobase-entra-mail:index:NocobaseMail";
@@ -65,17 +65,12 @@ export async function constructThroughProvider(inputs: Record<string, unknown>, 
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false, "organization");
     noteOptionsOnRegistration(mocks);
-    const previousClock = process.env[CLOCK_OVERRIDE_VARIABLE];
-    process.env[CLOCK_OVERRIDE_VARIABLE] = options.now.toISOString();
+    setRotationInstant(options.now);
     let state: Record<string, unknown>;
     try {
         ({ state } = await componentProvider().construct("nocobase-mail", NOCOBASE_MAIL_TOKEN, inputs, {}));
     } finally {
-        if (previousClock === undefined) {
-            delete process.env[CLOCK_OVERRIDE_VARIABLE];
-        } else {
-            process.env[CLOCK_OVERRIDE_VARIABLE] = previousClock;
-        }
+        setRotationInstant(undefined);
     }
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];

@@ -116,6 +116,13 @@ describe("component constructed through the provider", () => {
         assert.match(error.message, /^NocobaseMail input nocobaseUrl is an output .* Fix: pass a literal or a configuration value\.$/);
     });
 
+    it("refuses an output for a rotation setting or the adopted ID, saying what the value decides", async () => {
+        const rotation = await refusal(() => construct({ nocobaseUrl: "https://crm.example.com", secretRotationDays: pulumi.output(30) }));
+        assert.match(rotation.message, /^NocobaseMail input secretRotationDays is an output .* because it decides which rotation window is current, so whether this run replaces a client secret and which slot\./);
+        const adopted = await refusal(() => construct({ nocobaseUrl: "https://crm.example.com", adoptApplicationObjectId: pulumi.output("9a8b7c6d-1111-4222-8333-444455556666") }));
+        assert.match(adopted.message, /input adoptApplicationObjectId .* because it decides whether the registration is imported or created/);
+    });
+
     it("refuses a secret for a plain input without showing its value", async () => {
         const error = await refusal(() => construct({ nocobaseUrl: "https://crm.example.com", nocobaseApiUrl: pulumi.secret(TOKEN) }));
         assert.match(error.message, /NocobaseMail input nocobaseApiUrl is an output of another resource or a secret/);

@@ -175,7 +175,7 @@ describe("documentation", () => {
     });
 
     it("lists the outputs the project's program exports", () => {
-        const exported = [...read("index.ts").matchAll(/^export const (\w+)/gm)].map((m) => m[1]).sort();
+        const exported = [...read("src/program.ts").matchAll(/^export const (\w+)/gm)].map((m) => m[1]).sort();
         const listed = readmeTable("Outputs").flatMap((row) => namesIn(row[0])).sort();
         assert.deepEqual(listed, exported);
     });

@@ -1,5 +1,6 @@
 // The examples in examples/: the TypeScript program type-checked and run under mocks in a project laid out
-// as `npm install` lays it out for a `file:` dependency (a symlink), the YAML program held to the schema.
+// as `npm install` lays it out for a `file:` dependency (a symlink to the built package), the YAML program
+// held to the schema.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -8,10 +9,11 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
+import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/sdk-fence/sdk-internals";
 import { RecordingMocks } from "../../src/operations/plan/recording-mocks";
-import { CLOCK_OVERRIDE_VARIABLE } from "../../src/configuration/stack-config";
+import { parseStackOutputs, REQUIRED_OUTPUTS } from "../../src/operations/stack-outputs";
 import { constructThroughProvider, NOCOBASE_MAIL_TOKEN, PACKAGE_ROOT, packageSchema, SchemaProperty } from "./component-provider";
+import { buildPackage } from "./package-build";
 import { VARIABLES_TYPE } from "../../src/nocobase/variables";
 
 const EXAMPLES = path.join(PACKAGE_ROOT, "examples");
@@ -19,21 +21,26 @@ const NOW = new Date("2026-11-23T12:00:00Z");
 
 describe("TypeScript example", () => {
     let project: string;
+    let built: string;
 
     before(() => {
+        built = buildPackage();
         project = fs.mkdtempSync(path.join(os.tmpdir(), "nocobase-mail-example-"));
         for (const file of fs.readdirSync(path.join(EXAMPLES, "typescript"))) {
             fs.copyFileSync(path.join(EXAMPLES, "typescript", file), path.join(project, file));
         }
         const modules = path.join(project, "node_modules");
         fs.mkdirSync(modules);
-        fs.symlinkSync(PACKAGE_ROOT, path.join(modules, "nocobase-entra-mail"));
+        fs.symlinkSync(built, path.join(modules, "nocobase-entra-mail"));
         for (const scope of ["@pulumi", "@types"]) {
             fs.symlinkSync(path.join(PACKAGE_ROOT, "node_modules", scope), path.join(modules, scope));
         }
     });
 
-    after(() => fs.rmSync(project, { recursive: true, force: true }));
+    after(() => {
+        fs.rmSync(project, { recursive: true, force: true });
+        fs.rmSync(built, { recursive: true, force: true });
+    });
 
     it("type-checks against the package as its dependency", () => {
         const tsc = path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -45,17 +52,26 @@ describe("TypeScript example", () => {
         const mocks = new RecordingMocks();
         await pulumi.runtime.setMocks(mocks, "nocobase-with-mail", "dev", false, "organization");
         noteOptionsOnRegistration(mocks);
-        process.env[CLOCK_OVERRIDE_VARIABLE] = NOW.toISOString();
+        // The example loads the built package: its own copy of the clock is the one to inject into.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const clock = require(path.join(built, "dist", "nocobase-mail", "rotation-clock")) as typeof import("../../src/nocobase-mail/rotation-clock");
+        clock.setRotationInstant(NOW);
         let exports: Record<string, unknown>;
         try {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             exports = require(path.join(project, "index.ts")) as Record<string, unknown>;
         } finally {
-            delete process.env[CLOCK_OVERRIDE_VARIABLE];
+            clock.setRotationInstant(undefined);
         }
-        const secret = pulumi.output(exports.mailClientSecret) as pulumi.Output<string>;
+        const secret = pulumi.output(exports.clientSecret) as pulumi.Output<string>;
         assert.equal(await pulumi.isSecret(secret), true);
-        assert.equal(await pulumi.isSecret(pulumi.output(exports.mailClientId)), false);
+        assert.equal(await pulumi.isSecret(pulumi.output(exports.clientId)), false);
+        // The doctor and push-to-nocobase read the stack's outputs by these names.
+        const resolved = Object.fromEntries(await Promise.all(Object.entries(exports).map(async ([name, value]) =>
+            [name, await new Promise((resolve) => (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve))] as const)));
+        const outputs = parseStackOutputs(JSON.stringify(resolved), "examples/typescript");
+        assert.equal(outputs.nocobaseApiUrl, "https://nocobase.internal.example.com/api");
+        assert.equal(outputs.nextRotationAt, "2027-01-02T00:00:00Z", "the schedule follows the injected instant");
         await waitForRegistrations();
         assert.deepEqual(mocks.registrations.map((r) => `${r.type} ${r.name}`).sort(), [
             "azuread:index/application:Application nocobase-mail-application",
@@ -79,6 +95,7 @@ interface YamlProgram {
     readonly variables?: Record<string, unknown>;
     readonly resources: Record<string, { type: string; properties?: Record<string, unknown> }>;
     readonly outputs?: Record<string, string>;
+    readonly plugins?: { readonly providers?: readonly { readonly name: string; readonly path: string }[] };
 }
 
 function compatible(property: SchemaProperty, value: unknown): boolean {
@@ -130,6 +147,21 @@ describe("YAML example", () => {
             assert.ok(match !== null, `${expression} reads the component`);
             assert.ok(match[1] in resource.properties, `${match[1]} is an output of the schema`);
         }
+    });
+
+    it("exports every output the doctor and push-to-nocobase read, under their names", () => {
+        const [name] = components[0];
+        for (const output of [...REQUIRED_OUTPUTS, "secretRotation"]) {
+            assert.equal(program.outputs?.[output], `\${${name}.${output}}`, `output ${output}`);
+        }
+    });
+
+    it("hands over through the package's provider plugin, which its plugins section finds in the clone", () => {
+        assert.equal(components[0][1].properties?.handOverToNocobase, true);
+        const plugin = program.plugins?.providers?.find((p) => p.name === "nocobase-entra-mail");
+        assert.ok(plugin !== undefined, "plugins.providers names nocobase-entra-mail");
+        const executable = path.join(EXAMPLES, "yaml", plugin.path, "pulumi-resource-nocobase-entra-mail");
+        fs.accessSync(executable, fs.constants.X_OK);
     });
 
     it("gives settings the component accepts", async () => {

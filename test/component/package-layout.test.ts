@@ -14,7 +14,9 @@ interface PackageJson {
     readonly name: string;
     readonly license: string;
     readonly main: string;
-    readonly exports: Record<string, string>;
+    readonly types: string;
+    readonly exports: Record<string, { types: string; default: string }>;
+    readonly bin: Record<string, string>;
 }
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as PackageJson;
@@ -30,8 +32,18 @@ describe("package layout", () => {
         assert.equal(project.main, "index.ts", "`pulumi up` runs the program, not the library entry");
     });
 
-    it("points main and exports at the same library entry", () => {
-        assert.equal(`./${packageJson.main}`, packageJson.exports["."]);
+    it("points main at the library source and exports at its compiled form", () => {
+        // The plugin host requires the directory (main); importers resolve the name (exports), compiled by
+        // tsconfig.build.json from src/ to dist/.
+        assert.equal(packageJson.main, "src/library.ts");
+        const compiled = (file: string) => `./${file.replace(/^src\//, "dist/").replace(/\.ts$/, ".js")}`;
+        assert.deepEqual(packageJson.exports["."], { types: compiled(packageJson.main).replace(/\.js$/, ".d.ts"), default: compiled(packageJson.main) });
+        assert.equal(`./${packageJson.types}`, packageJson.exports["."].types);
+        // The tool, compiled; and the provider plugin, so that an installed package's .bin holds it for PATH.
+        assert.deepEqual(packageJson.bin, {
+            "nocobase-entra-mail": compiled("src/cli.ts").slice(2),
+            [`pulumi-resource-${packageJson.name}`]: `bin/pulumi-resource-${packageJson.name}`,
+        });
     });
 
     it("exports exactly the NocobaseMail component when required, and declares nothing", async () => {

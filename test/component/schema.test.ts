@@ -2,8 +2,9 @@
 // ComponentProvider derives it from the TypeScript types, the Variables resource and the provider's configuration.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CONFIG_KEYS } from "../../src/configuration/settings";
+import { CONFIG_KEYS, DEFAULTS } from "../../src/configuration/settings";
 import { LEGACY_VARIABLES_TYPE, VARIABLES_TYPE } from "../../src/nocobase/variables";
+import { MIN_SLACK_DAYS } from "../../src/registration/secret-rotation";
 import { NOCOBASE_MAIL_TOKEN, packageSchema, ResourceSchema } from "./component-provider";
 
 /** Inputs and their schema types: the configuration keys, plus whether to hand over to NocoBase. */
@@ -69,6 +70,25 @@ describe("component schema", () => {
         const resource = await component();
         assert.deepEqual(Object.fromEntries(Object.entries(resource.properties).map(([name, p]) => [name, typeOf(p)])), OUTPUTS);
         assert.deepEqual([...(resource.required ?? [])].sort(), Object.keys(OUTPUTS).sort());
+    });
+
+    it("documents each input's default as the code's DEFAULTS holds it (the generated SDKs repeat it)", async () => {
+        const inputs = (await component()).inputProperties;
+        for (const [key, value] of Object.entries(DEFAULTS)) {
+            const description = inputs[key]?.description ?? "";
+            const stated = Array.isArray(value) ? /\bDefault none\.$/.test(description)
+                : new RegExp(`[;(]\\s*default ${String(value)}\\b|\\b${String(value)} \\(default\\)`).test(description);
+            assert.ok(stated, `${key}: "${description}" should state the default ${JSON.stringify(value)}`);
+            const otherDefault = /default (\w+)/i.exec(description.replace(/\bDefault none\.$/, ""));
+            if (otherDefault !== null && !Array.isArray(value)) {
+                assert.equal(otherDefault[1], String(value), `${key}: one default, the code's`);
+            }
+        }
+    });
+
+    it("states the lifetime rule the validation applies", async () => {
+        const description = (await component()).inputProperties.secretLifetimeDays?.description ?? "";
+        assert.match(description, new RegExp(`at least 2 × secretRotationDays \\+ ${MIN_SLACK_DAYS}\\b`));
     });
 
     it("describes every input and output in one line", async () => {

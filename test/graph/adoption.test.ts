@@ -83,7 +83,7 @@ describe("adoption preflight", () => {
     after(() => emulator.close());
 
     async function adopt(...args: string[]): Promise<ScriptRun> {
-        const run = await runScript("adopt.ts", ["--stack", "portal", "--stacks-dir", dir, ...args], emulator.environmentFor(deployer));
+        const run = await runScript("adopt", ["--stack", "portal", "--stacks-dir", dir, ...args], emulator.environmentFor(deployer));
         for (const secret of [handMadeSecret, deployer.clientSecret, ENCRYPTED_TOKEN]) {
             assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "no secret in the output");
         }
@@ -117,7 +117,7 @@ describe("adoption preflight", () => {
         line(out, "FAILS", `grant ${grantId}`);
         line(out, "FAILS", `${deployer.servicePrincipalId} (application) is not an owner`);
         assert.match(out, /Fix: an owner or administrator adds it: az ad app owner add --id \S+ --owner-object-id /);
-        assert.match(out, /Fix: npm run adopt -- --stack portal --object-id \S+ --write imports it, or: pulumi config set --stack portal nocobase-entra-mail:adoptAdminConsentGrantId /);
+        assert.match(out, /Fix: nocobase-entra-mail adopt --stack portal --object-id \S+ --write imports it, or: pulumi config set --stack portal nocobase-entra-mail:adoptAdminConsentGrantId /);
         assert.match(out, /7 would be removed, 3 would make pulumi up fail \(exit 1\)\./);
         assert.equal(emulator.graphWrites().length, writesBefore, "the preflight writes nothing to Entra");
     });
@@ -140,7 +140,7 @@ describe("adoption preflight", () => {
             id: "readwriteall", principalId: admin.servicePrincipalId, principalType: "ServicePrincipal",
             resourceId: emulator.directory.graphServicePrincipal.id, appRoleId: readWriteAll.id, createdDateTime: new Date().toISOString(),
         });
-        const run = await runScript("adopt.ts", ["--stack", "portal", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(admin));
+        const run = await runScript("adopt", ["--stack", "portal", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(admin));
         line(run.stdout, "keep", `${admin.servicePrincipalId} (application) is not an owner`);
         assert.match(run.stdout, /Application\.ReadWrite\.All lets it update the application; the stack makes it an owner/);
     });
@@ -195,27 +195,27 @@ describe("adoption preflight", () => {
         assert.match(run.stdout, /Nothing would be lost \(exit 0\)\./);
     });
 
-    it("exits 2 when it cannot check: unknown object ID, Graph unreachable, invalid stack file, bad arguments", async () => {
+    it("exits 2 on unusable input (unknown object ID, invalid stack file, bad arguments), 1 when Microsoft cannot be asked", async () => {
         const unknown = await adopt("--object-id", "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd");
         assert.equal(unknown.code, 2);
         assert.match(unknown.stderr, /no application with object ID 0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd .*Fix: copy the Object ID/);
-        const unreachable = await runScript("adopt.ts", ["--stack", "portal", "--stacks-dir", dir, "--object-id", app.id],
+        const unreachable = await runScript("adopt", ["--stack", "portal", "--stacks-dir", dir, "--object-id", app.id],
             { ...emulator.environmentFor(deployer), GRAPH_BASE_URL: "https://127.0.0.1:9/" });
-        assert.equal(unreachable.code, 2);
+        assert.equal(unreachable.code, 1, "a failure while working, as in the doctor");
         assert.match(unreachable.stderr, /Microsoft Graph: read application \S+ failed \(no response, NetworkError\)[\s\S]*Fix: check the network path/);
         assert.ok(!unreachable.stderr.includes(deployer.clientSecret));
         await writeFile(join(dir, "Pulumi.broken.yaml"), "config:\n  nocobase-entra-mail:nocobaseUrl: http://crm.contoso.example\n");
-        const broken = await runScript("adopt.ts", ["--stack", "broken", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(deployer));
+        const broken = await runScript("adopt", ["--stack", "broken", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(deployer));
         assert.equal(broken.code, 2);
         assert.match(broken.stderr, /stack "broken": Stack configuration has 1 problem[\s\S]*Fix: pulumi config set --stack broken nocobase-entra-mail:nocobaseUrl/);
         emulator.failNext(1, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "/oauth2PermissionGrants");
         const denied = await adopt("--object-id", app.id);
-        assert.equal(denied.code, 2);
+        assert.equal(denied.code, 1);
         assert.match(denied.stderr, /read the tenant-wide consent[\s\S]*Fix: grant the identity this command signs in with the Microsoft Graph permission Directory\.Read\.All/);
-        const usage = await runScript("adopt.ts", ["--object-id", "nope"], emulator.environmentFor(deployer));
+        const usage = await runScript("adopt", ["--object-id", "nope"], emulator.environmentFor(deployer));
         assert.equal(usage.code, 2);
-        assert.match(usage.stderr, /--stack is required\.[\s\S]*Usage: npm run adopt/);
-        const help = await runScript("adopt.ts", ["--help"], {});
+        assert.match(usage.stderr, /--stack is required\.[\s\S]*Usage: nocobase-entra-mail adopt/);
+        const help = await runScript("adopt", ["--help"], {});
         assert.equal(help.code, 0);
         assert.match(help.stdout, /Exit codes: 0 nothing would be lost/);
         for (const run of [broken, usage]) {

@@ -132,7 +132,7 @@ describe("deployer bootstrap", () => {
     });
 
     it("prints what CI needs from the command line and no secret", async () => {
-        const run = await runScript("bootstrap-deployer.ts", ["--repository", "acme/cli", "--environment", "production"], emulator.environmentFor(admin));
+        const run = await runScript("bootstrap-deployer", ["--repository", "acme/cli", "--environment", "production"], emulator.environmentFor(admin));
         assert.equal(run.code, 0, run.stderr);
         const [app] = deployerApps("acme/cli");
         assert.match(run.stdout, new RegExp(`^ARM_CLIENT_ID=${app.appId}$`, "m"));
@@ -143,11 +143,24 @@ describe("deployer bootstrap", () => {
         assert.ok(sp !== undefined);
         // No stack "production" in this checkout: the index is left for the user to fill in.
         assert.match(run.stdout, new RegExp(`^pulumi config set --stack production --path 'nocobase-entra-mail:owners\\[<number of owners already listed>\\]' ${sp.id}$`, "m"));
-        const usage = await runScript("bootstrap-deployer.ts", ["--environment", "production"], emulator.environmentFor(admin));
+        const usage = await runScript("bootstrap-deployer", ["--environment", "production"], emulator.environmentFor(admin));
         assert.equal(usage.code, 2);
         assert.match(usage.stderr, /--repository needs <owner>\/<repo>/);
-        const help = await runScript("bootstrap-deployer.ts", ["--help"], emulator.environmentFor(admin));
+        const help = await runScript("bootstrap-deployer", ["--help"], emulator.environmentFor(admin));
         assert.equal(help.code, 0, help.stderr);
         assert.match(help.stdout, /config nocobase-entra-mail:grantAdminConsent true/);
+    });
+
+    it("prints a refused sign-in whole, its fix included, and asks for the run again only after that fix (exit 1)", async () => {
+        const wrong = { ...admin, clientSecret: `${admin.clientSecret.slice(0, -4)}XXXX` };
+        const run = await runScript("bootstrap-deployer", ["--repository", "acme/signin", "--environment", "production"], emulator.environmentFor(wrong));
+        assert.equal(run.code, 1, run.stderr);
+        const [message] = run.stderr.split("\n");
+        assert.ok(message.length > 200, `the whole message, not a 200-character quotation: ${message}`);
+        assert.match(message, /^bootstrap-deployer: Microsoft identity platform: .*Fix: /);
+        assert.ok(!message.endsWith("…"), message);
+        assert.match(run.stderr, /\nNothing is lost: after that fix, run the same command again/);
+        assert.ok(!run.stderr.includes(wrong.clientSecret) && !run.stderr.includes(admin.clientSecret));
+        assert.deepEqual(deployerApps("acme/signin"), []);
     });
 });

@@ -383,7 +383,7 @@ describe("doctor", () => {
 
         it("exits 0 for healthy environments and prints a table", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-ok" });
-            const run = await runScript("doctor.ts", ["--probe-secret", await outputsFile(env)], emulator.environmentFor(caller));
+            const run = await runScript("doctor", ["--probe-secret", await outputsFile(env)], emulator.environmentFor(caller));
             assert.equal(run.code, 0, run.stderr);
             assert.match(run.stdout, /^cli-ok\s+OK\s+client/m);
             assert.match(run.stdout, /1 environment: 1 healthy, 0 with findings, 0 could not be checked \(exit 0\)/);
@@ -395,7 +395,7 @@ describe("doctor", () => {
             const bad = emulator.directory.seedEnvironment({ environment: "cli-json-bad" });
             app(bad).web.redirectUris = [];
             emulator.directory.secretValues.set(bad.clientSecretKeyId, "something-else");
-            const run = await runScript("doctor.ts", ["--json", "--probe-secret", "--concurrency", "2", await outputsFile(ok), await outputsFile(bad)],
+            const run = await runScript("doctor", ["--json", "--probe-secret", "--concurrency", "2", await outputsFile(ok), await outputsFile(bad)],
                 emulator.environmentFor(caller));
             assert.equal(run.code, 1, run.stderr);
             const parsed = JSON.parse(run.stdout) as { exitCode: number; environments: EnvironmentReport[] };
@@ -408,7 +408,7 @@ describe("doctor", () => {
         it("reads an array of environments from stdin", async () => {
             const a = emulator.directory.seedEnvironment({ environment: "stdin-a" });
             const b = emulator.directory.seedEnvironment({ environment: "stdin-b" });
-            const run = await runScript("doctor.ts", ["--json"], emulator.environmentFor(caller), JSON.stringify([a, b]));
+            const run = await runScript("doctor", ["--json"], emulator.environmentFor(caller), JSON.stringify([a, b]));
             assert.equal(run.code, 0, run.stderr);
             assert.deepEqual((JSON.parse(run.stdout) as { environments: EnvironmentReport[] }).environments.map((e) => e.environment), ["stdin-a", "stdin-b"]);
             assertNoSecret(run, [a, b]);
@@ -416,7 +416,7 @@ describe("doctor", () => {
 
         it("exits 1 naming Microsoft Graph and a fix when Graph is unreachable", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-unreachable" });
-            const run = await runScript("doctor.ts", [await outputsFile(env)],
+            const run = await runScript("doctor", [await outputsFile(env)],
                 { ...emulator.environmentFor(caller), GRAPH_BASE_URL: `https://127.0.0.1:${await closedPort()}` });
             assert.equal(run.code, 1, run.stderr);
             // The table wraps long lines; compare the text as one line.
@@ -429,12 +429,12 @@ describe("doctor", () => {
 
         it("exits 2 for unusable options, 1 for an environment it cannot read, never echoing the secret", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-bad-input" });
-            const usage = await runScript("doctor.ts", ["--warn-days", "soon"], emulator.environmentFor(caller));
+            const usage = await runScript("doctor", ["--warn-days", "soon"], emulator.environmentFor(caller));
             assert.equal(usage.code, 2);
             assert.match(usage.stderr, /--warn-days needs a whole number/);
             const partial = join(dir, "partial.json");
             await writeFile(partial, JSON.stringify({ ...env, redirectUris: undefined }));
-            const run = await runScript("doctor.ts", [partial], emulator.environmentFor(caller));
+            const run = await runScript("doctor", [partial], emulator.environmentFor(caller));
             assert.equal(run.code, 1);
             assert.match(run.stdout, /missing or malformed stack outputs: redirectUris/);
             assertNoSecret(run, [env]);
@@ -452,7 +452,7 @@ describe("doctor", () => {
                 const file = join(dir, `malformed-${i}.json`);
                 await writeFile(file, json);
                 for (const args of [[file], ["--json", "--probe-secret", file]]) {
-                    const run = await runScript("doctor.ts", args, emulator.environmentFor(caller));
+                    const run = await runScript("doctor", args, emulator.environmentFor(caller));
                     assert.equal(run.code, 1, run.stderr);
                     assert.match(run.stdout, /not valid JSON/);
                     assertNoPieceOf(run, env.clientSecret);
@@ -464,19 +464,20 @@ describe("doctor", () => {
             const env = emulator.directory.seedEnvironment({ environment: "cli-hidden" });
             const file = join(dir, "hidden.json");
             await writeFile(file, JSON.stringify({ ...env, clientSecret: "[secret]" }));
-            const drift = await runScript("doctor.ts", [file], emulator.environmentFor(caller));
+            const drift = await runScript("doctor", [file], emulator.environmentFor(caller));
             assert.equal(drift.code, 0, drift.stdout + drift.stderr);
             assert.match(drift.stdout, /^cli-hidden\s+OK/m);
-            const probe = await runScript("doctor.ts", ["--probe-secret", file], emulator.environmentFor(caller));
-            assert.equal(probe.code, 1);
-            assert.match(probe.stdout.replace(/\s+/g, " "), /clientSecret is hidden .* --show-secrets/);
+            const probe = await runScript("doctor", ["--probe-secret", file], emulator.environmentFor(caller));
+            assert.equal(probe.code, 2, "outputs without the secret are unusable input for --probe-secret");
+            assert.match(probe.stderr, /hidden\.json: clientSecret holds "\[secret\]", the placeholder .*Fix: pulumi stack output --json --show-secrets/);
+            assert.doesNotMatch(probe.stdout + probe.stderr, /\[redacted\]/, "the placeholder is named as the file holds it");
         });
 
         it("says once that its own credential was refused, with a fix for that credential, not the stack's secret", async () => {
             const a = emulator.directory.seedEnvironment({ environment: "own-a" });
             const b = emulator.directory.seedEnvironment({ environment: "own-b" });
             const wrong = "Wr0ng~SecretValue-of-the-doctor-123";
-            const run = await runScript("doctor.ts", [await outputsFile(a), await outputsFile(b)],
+            const run = await runScript("doctor", [await outputsFile(a), await outputsFile(b)],
                 { ...emulator.environmentFor(caller), AZURE_CLIENT_SECRET: wrong });
             assert.equal(run.code, 1, run.stderr);
             const flat = run.stdout.replace(/\s+/g, " ");
@@ -493,7 +494,7 @@ describe("doctor", () => {
 
         it("says when its identity is not registered in the stack's tenant", async () => {
             const env = emulator.directory.seedEnvironment({ environment: "own-unknown" });
-            const run = await runScript("doctor.ts", [await outputsFile(env)],
+            const run = await runScript("doctor", [await outputsFile(env)],
                 { ...emulator.environmentFor(caller), AZURE_CLIENT_ID: "0b1c2d3e-0000-4000-8000-0000000000aa" });
             assert.equal(run.code, 1);
             const flat = run.stdout.replace(/\s+/g, " ");
@@ -507,11 +508,11 @@ describe("doctor", () => {
             emulator.identity.dropTokenRequests = true;
             let dropped;
             try {
-                dropped = await runScript("doctor.ts", [await outputsFile(env)], emulator.environmentFor(caller));
+                dropped = await runScript("doctor", [await outputsFile(env)], emulator.environmentFor(caller));
             } finally {
                 emulator.identity.dropTokenRequests = false;
             }
-            const closed = await runScript("doctor.ts", [await outputsFile(env)],
+            const closed = await runScript("doctor", [await outputsFile(env)],
                 { ...emulator.environmentFor(caller), AZURE_AUTHORITY_HOST: `https://127.0.0.1:${await closedPort()}` });
             for (const run of [dropped, closed]) {
                 assert.equal(run.code, 1, run.stderr);
@@ -527,10 +528,10 @@ describe("doctor", () => {
             const denied = "Insufficient privileges to complete the operation.";
             const plain = emulator.directory.seedEnvironment({ environment: "denied-app" });
             emulator.failNext(1, 403, "Authorization_RequestDenied", denied, `/applications/${plain.applicationObjectId}`);
-            const app403 = await runScript("doctor.ts", [await outputsFile(plain)], emulator.environmentFor(caller));
+            const app403 = await runScript("doctor", [await outputsFile(plain)], emulator.environmentFor(caller));
             const consent = emulator.directory.seedEnvironment({ environment: "denied-grants", adminConsent: true });
             emulator.failNext(1, 403, "Authorization_RequestDenied", denied, "/oauth2PermissionGrants");
-            const grants403 = await runScript("doctor.ts", [await outputsFile(consent)], emulator.environmentFor(caller));
+            const grants403 = await runScript("doctor", [await outputsFile(consent)], emulator.environmentFor(caller));
             for (const [run, permission] of [[app403, /Microsoft Graph permission Application\.Read\.All/], [grants403, /Microsoft Graph permission Directory\.Read\.All/]] as const) {
                 assert.equal(run.code, 1, run.stderr);
                 const flat = run.stdout.replace(/\s+/g, " ");
@@ -540,10 +541,10 @@ describe("doctor", () => {
         });
 
         it("prints its usage with --help, exit 0", async () => {
-            const run = await runScript("doctor.ts", ["--help"], emulator.environmentFor(caller));
+            const run = await runScript("doctor", ["--help"], emulator.environmentFor(caller));
             assert.equal(run.code, 0, run.stderr);
-            assert.match(run.stdout, /^Usage: npm run doctor/);
-            assert.match(run.stdout, /Exit codes: 0 healthy, 1 findings or an environment could not be checked, 2 usage/);
+            assert.match(run.stdout, /^Usage: nocobase-entra-mail doctor/);
+            assert.match(run.stdout, /Exit codes: 0 healthy, 1 findings or an environment could not be checked \(a sign-in failure included\), 2 the command line or its input is unusable\./);
         });
     });
 });

@@ -52,7 +52,7 @@ describe("one stack per customer tenant", () => {
             const run = await runProgram({ stack: customer, config: file.config, tenantId: file.tenantId });
             assert.equal(run.outputs.tenantId, file.tenantId, `${customer}: the tenantId output is the pinned tenant`);
             assert.equal(run.outputs.environment, customer);
-            const plan = await runScript("plan.ts", ["--stack", customer, "--stacks-dir", EXAMPLES, "--at", "2026-11-23T12:00:00Z"], {});
+            const plan = await runScript("plan", ["--stack", customer, "--stacks-dir", EXAMPLES, "--at", "2026-11-23T12:00:00Z"], {});
             assert.equal(plan.code, 0, plan.stderr);
             assert.match(plan.stdout, new RegExp(`^  tenant {14}${file.tenantId} \\(azuread:tenantId in the stack file\\)$`, "m"));
         }
@@ -62,7 +62,7 @@ describe("one stack per customer tenant", () => {
     it("bootstraps the deployer in the tenant given with --tenant, and prints that tenant for the GitHub environment", async () => {
         const fabrikam = tenants.get("fabrikam");
         assert.ok(fabrikam !== undefined);
-        const run = await runScript("bootstrap-deployer.ts",
+        const run = await runScript("bootstrap-deployer",
             ["--repository", "acme/nocobase-mail", "--environment", "fabrikam", "--tenant", fabrikam.tenantId], emulator.environmentFor(doctor));
         assert.equal(run.code, 0, run.stdout + run.stderr);
         assert.match(run.stdout, new RegExp(`^ARM_TENANT_ID=${fabrikam.tenantId}$`, "m"));
@@ -85,7 +85,7 @@ describe("one stack per customer tenant", () => {
             files.push(file);
         }
         emulator.resetStats();
-        const run = await runScript("doctor.ts", ["--json", "--probe-secret", ...files], emulator.environmentFor(doctor));
+        const run = await runScript("doctor", ["--json", "--probe-secret", ...files], emulator.environmentFor(doctor));
         assert.equal(run.code, 0, run.stdout + run.stderr);
         const reports = (JSON.parse(run.stdout) as { environments: EnvironmentReport[] }).environments;
         assert.deepEqual(reports.map((r) => [r.environment, r.tenantId, r.outcome]),
@@ -113,7 +113,7 @@ describe("one stack per customer tenant", () => {
             await writeFile(file, JSON.stringify(env));
             return file;
         }));
-        const run = await runScript("doctor.ts", ["--json", ...files], emulator.environmentFor(doctor));
+        const run = await runScript("doctor", ["--json", ...files], emulator.environmentFor(doctor));
         assert.equal(run.code, 1, run.stderr);
         const [northwind, checked] = (JSON.parse(run.stdout) as { environments: EnvironmentReport[] }).environments;
         assert.equal(checked.outcome, "healthy");

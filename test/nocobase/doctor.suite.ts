@@ -1,5 +1,5 @@
 /**
- * `npm run doctor -- --nocobase` against the real NocoBase (and the emulated Microsoft tenant for the
+ * `nocobase-entra-mail doctor --nocobase` against the real NocoBase (and the emulated Microsoft tenant for the
  * registration checks): a stale key ID, a pending restart and an expiring API key are reported; after a
  * correct hand-over the environment is healthy. Neither the API key nor a secret is ever printed.
  */
@@ -19,7 +19,7 @@ async function apiKeyValidFor(expiresIn: string): Promise<string> {
 function doctor(outputs: object, apiKey: string, args: string[] = []): Promise<Run> {
     const emulator = runningEmulator();
     const caller = emulator.directory.seedCaller("doctor");
-    return runScript("doctor.ts", ["--nocobase", "--json", ...args, "-"], JSON.stringify(outputs), {
+    return runScript("doctor", ["--nocobase", "--json", ...args, "-"], JSON.stringify(outputs), {
         ...emulator.environmentFor(caller), NOCOBASE_API_TOKEN: apiKey,
     });
 }

@@ -88,7 +88,7 @@ describe("hand-over: proof at Microsoft before NocoBase", () => {
 
         assert.equal(run.code, 1);
         assert.match(run.stderr, new RegExp(`Microsoft identity platform did not accept the client secret with key ID ${next.clientSecretKeyId}.*AADSTS7000222`));
-        assert.match(run.stderr, /NocoBase was not changed and keeps its current secret.*run npm run push-to-nocobase again/);
+        assert.match(run.stderr, /NocoBase was not changed and keeps its current secret.*run nocobase-entra-mail push-to-nocobase again/);
         assert.equal(await storedSecret(outputs.nocobaseClientSecretVariable), before);
         assertNoCredentials(run.stdout + run.stderr, [outputs.clientSecret, next.clientSecret, server.rootApiKey]);
     });

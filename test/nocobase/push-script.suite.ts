@@ -1,4 +1,4 @@
-/** `npm run push-to-nocobase` against the real NocoBase: writes, is idempotent, rotates, fails clearly. */
+/** `nocobase-entra-mail push-to-nocobase` against the real NocoBase: writes, is idempotent, rotates, fails clearly. */
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
@@ -81,13 +81,13 @@ describe("push-to-nocobase script", () => {
         const run = await runPush([], JSON.stringify(outputs), {});
         assert.equal(run.code, 2);
         assert.match(run.stderr, /NOCOBASE_API_TOKEN is not set/);
-        assert.match(run.stderr, /Usage: npm run push-to-nocobase/);
+        assert.match(run.stderr, /Usage: nocobase-entra-mail push-to-nocobase/);
     });
 
-    it("refuses outputs printed without --show-secrets", async () => {
+    it("refuses outputs printed without --show-secrets as unusable input, exit 2", async () => {
         const outputs = outputsFor("pushhidden", { clientSecret: "[secret]" });
         const run = await runPush([], JSON.stringify(outputs), { NOCOBASE_API_TOKEN: runningNocobase().rootApiKey });
-        assert.equal(run.code, 1);
+        assert.equal(run.code, 2);
         assert.match(run.stderr, /clientSecret is hidden/);
     });
 });

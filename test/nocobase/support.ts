@@ -158,12 +158,11 @@ export interface Run {
     readonly stderr: string;
 }
 
-/** Runs the script as a user does, with Microsoft's endpoints pointed at the emulator. */
-/** Runs one of our scripts as a user does, with Microsoft's endpoints pointed at the emulator. */
-export function runScript(script: string, args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
+/** Runs one command of the tool as a user does, with Microsoft's endpoints pointed at the emulator. */
+export function runScript(command: string, args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
     const emulator = runningEmulator();
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}`, ...args], {
+        const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", command, ...args], {
             cwd: ROOT,
             env: {
                 PATH: process.env.PATH, HOME: process.env.HOME,
@@ -182,7 +181,7 @@ export function runScript(script: string, args: string[], stdin: string, env: Re
 
 
 export function runPush(args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
-    return runScript("push-to-nocobase.ts", args, stdin, env);
+    return runScript("push-to-nocobase", args, stdin, env);
 }
 
 /** Stack outputs of a seeded application in the emulator, with fresh NocoBase variable names. */

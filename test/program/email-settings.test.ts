@@ -99,7 +99,7 @@ describe("email-settings: the confirmation", () => {
         const keyId = String(outputs.clientSecretKeyId);
         const unknown = await command(["--stack", "dev", "--stacks-dir", dir, "--confirm", "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd"], outputs);
         assert.equal(unknown.exitCode, 2);
-        assert.match(unknown.error ?? "", /is not one of stack dev's client secrets[\s\S]*nothing was written\. Fix: npm run email-settings -- --stack dev --show-secret/);
+        assert.match(unknown.error ?? "", /is not one of stack dev's client secrets[\s\S]*nothing was written\. Fix: nocobase-entra-mail email-settings --stack dev --show-secret/);
         const expired = await command(["--stack", "dev", "--stacks-dir", dir, "--confirm", keyId], outputs, { now: new Date("2028-01-01T00:00:00Z") });
         assert.equal(expired.exitCode, 2);
         assert.match(expired.error ?? "", /expired on 2027-02-01T00:00:00Z/);

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function plan(...args: string[]) {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "plan", ...args], {
         cwd: ROOT, encoding: "utf8", timeout: 60_000,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -32,7 +32,7 @@ describe("offline plan", () => {
         assert.match(stdout, /expires\s+2027-02-01T00:00:00Z/);
         assert.match(stdout, /slot b\s+empty until the first rotation/);
         assert.match(stdout, /next rotation\s+first `pulumi up` at or after 2026-12-03T00:00:00Z: replaces slot b, and offers its secret for pasting/);
-        assert.match(stdout, /Email Settings\s+pasted: an administrator pastes client ID and secret \(npm run email-settings -- --stack dev\)/);
+        assert.match(stdout, /Email Settings\s+pasted: an administrator pastes client ID and secret \(nocobase-entra-mail email-settings --stack dev\)/);
         assert.match(stdout, /confirmed pasted\s+none yet \(pastedSecretKeyId unset\): no run protects the secret in Email Settings/);
         assert.match(stdout, /awaiting pasting\s+slot a, made for the window starting 2026-11-03T00:00:00Z; paste and confirm it before 2026-12-03T00:00:00Z/);
         assert.match(stdout, /overlap\s+slot a stays valid 60 days after 2026-12-03T00:00:00Z/);
@@ -85,6 +85,12 @@ describe("offline plan", () => {
         // An existing stack that has not chosen what Email Settings read keeps variables and is told how to choose.
         assert.match(stdout, /Email Settings\s+variables: they are taken to read \{\{\$env\.MICROSOFT_EMAIL_CLIENT_ID\}\}/);
         assert.match(stdout, /not chosen\s+emailSettings is not set[\s\S]*"Not adapted"[\s\S]*pulumi config set --stack dev nocobase-entra-mail:emailSettings pasted\n/);
+        // From outputs the stack exists: only the secret slots are marked made or kept, nothing else "created".
+        assert.match(stdout, /^ {2}= azuread:index\/applicationPassword:ApplicationPassword {2}nocobase-mail-client-secret-a$/m);
+        assert.match(stdout, /^ {2}\+ azuread:index\/applicationPassword:ApplicationPassword {2}nocobase-mail-client-secret-b$/m);
+        assert.match(stdout, /^ {4}azuread:index\/application:Application {2}nocobase-mail-application$/m);
+        assert.equal(stdout.match(/^ {2}\+ /gm)?.length, 1, "one resource made: the new slot");
+        assert.match(stdout, /pulumi preview --stack dev/);
     });
 
     it("plans a pasted stack whose administrator has not pasted the newest secret: that slot is made anew, the confirmed one kept", () => {
@@ -107,6 +113,48 @@ describe("offline plan", () => {
         assert.match(stdout, new RegExp(`confirmed pasted\\s+${A} \\(slot a, expires 2027-02-01T00:00:00Z\\)`));
         assert.match(stdout, /awaiting pasting\s+slot b, made for the window starting 2027-01-02T00:00:00Z; paste and confirm it before 2027-02-01T00:00:00Z/);
         assert.doesNotMatch(stdout, /not chosen/);
+    });
+
+    it("marks every resource created for a new stack", () => {
+        const { code, stdout, stderr } = plan("--stack", "dev", "--at", "2026-11-23T12:00:00Z");
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /all created by a new stack's first pulumi up/);
+        assert.match(stdout, /^ {2}\+ azuread:index\/application:Application {2}nocobase-mail-application$/m);
+    });
+
+    it("refuses an impossible --at day instead of rolling it over, and a time without an offset, exit 2", () => {
+        for (const [at, why] of [["2026-02-30", /is not a day of the calendar/], ["2026-11-23T12:00:00", /with an offset/], ["2026-11-23T25:00:00Z", /not a time of day/]] as const) {
+            const refused = plan("--stack", "dev", "--at", at);
+            assert.equal(refused.code, 2, at);
+            assert.match(refused.stderr, why);
+            assert.equal(refused.stdout, "");
+        }
+        const leap = plan("--stack", "dev", "--at", "2028-02-29");
+        assert.equal(leap.code, 0, leap.stderr);
+        assert.match(leap.stdout, /evaluated as of 2028-02-29T00:00:00\.000Z/);
+    });
+
+    it("reports a YAML syntax error by line and column, never quoting the line (it may hold a key)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const key = "plan-yaml-key-9f8e7d6c5b4a39281706";
+        fs.writeFileSync(path.join(dir, "Pulumi.typo.yaml"),
+            `config:\n  nocobase-entra-mail:nocobaseUrl: https://crm.example.com\n  nocobase-entra-mail:displayName: ${key}\n    owners: [x\n`);
+        const { code, stdout, stderr } = plan("--stack", "typo", "--stacks-dir", dir);
+        assert.equal(code, 2);
+        assert.match(stderr, /Pulumi\.typo\.yaml is not valid YAML at line \d+, column \d+ \(\w+\)/);
+        assert.ok(!`${stdout}${stderr}`.includes(key.slice(0, 14)), stderr);
+    });
+
+    it("refuses a plaintext nocobaseApiToken without showing it, with the --secret fix, exit 2", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const key = "plaintext-api-key-0123456789abcdef";
+        fs.writeFileSync(path.join(dir, "Pulumi.plain.yaml"),
+            `config:\n  nocobase-entra-mail:nocobaseUrl: https://crm.example.com\n  nocobase-entra-mail:nocobaseApiToken: ${key}\n`);
+        const { code, stdout, stderr } = plan("--stack", "plain", "--stacks-dir", dir);
+        assert.equal(code, 2);
+        assert.match(stderr, /nocobase-entra-mail:nocobaseApiToken is stored in plaintext/);
+        assert.match(stderr, /Fix: .*pulumi config set --stack plain --secret nocobase-entra-mail:nocobaseApiToken <API key>/);
+        assert.ok(!`${stdout}${stderr}`.includes(key.slice(0, 12)), stderr);
     });
 
     it("refuses the outputs of another stack, naming both stacks and the command for the right file, exit 2", () => {
@@ -140,10 +188,10 @@ describe("offline plan", () => {
     it("prints its usage with --help, exit 0, and refuses an unknown option with it, exit 2", () => {
         const help = plan("--help");
         assert.equal(help.code, 0, help.stderr);
-        assert.match(help.stdout, /^Usage: npm run plan -- --stack <name>/);
+        assert.match(help.stdout, /^Usage: nocobase-entra-mail plan --stack <name>/);
         const unknown = plan("--stak", "dev");
         assert.equal(unknown.code, 2);
-        assert.match(unknown.stderr, /Unknown option '--stak'[\s\S]*Usage: npm run plan/);
+        assert.match(unknown.stderr, /Unknown option '--stak'[\s\S]*Usage: nocobase-entra-mail plan/);
     });
 
     it("names the known stacks when the stack file is missing, exit 2", () => {

@@ -5,8 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 import { ProgramFailure, ProgramRun, runProgram } from "../../src/operations/plan/program-runner";
 import { runInChild } from "./program-in-child";
-import { MOCK_DEPLOYER, MOCK_GRAPH_SERVICE_PRINCIPAL_ID, Registration } from "../../src/operations/plan/recording-mocks";
+import { MOCK_DEPLOYER, MOCK_GRAPH_SERVICE_PRINCIPAL_ID, RecordingMocks, Registration } from "../../src/operations/plan/recording-mocks";
 import { VARIABLES_TYPE } from "../../src/nocobase/variables";
+import { NocobaseMail } from "../../src/nocobase-mail/nocobase-mail";
+import { noteOptionsOnRegistration, resolveOutput, waitForRegistrations } from "../../src/operations/plan/sdk-fence/sdk-internals";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
 const APP = "azuread:index/application:Application";
@@ -326,7 +328,7 @@ describe("program: what NocoBase's Email Settings read", () => {
         assert.equal(outcome.ok, false);
         assert.equal(outcome.runError, true);
         assert.match(outcome.message ?? "", new RegExp(`pastedSecretKeyId is ${stranger}, which is not a client secret of this stack`));
-        assert.ok((outcome.message ?? "").includes(`Fix: paste the stack's newest secret into Email Settings (npm run email-settings -- --stack dev --show-secret), then ` +
+        assert.ok((outcome.message ?? "").includes(`Fix: paste the stack's newest secret into Email Settings (nocobase-entra-mail email-settings --stack dev --show-secret), then ` +
             `pulumi config set --stack dev nocobase-entra-mail:pastedSecretKeyId ${keyOf(first, "a")}`), outcome.message);
         assert.deepEqual(outcome.registrations, [NOCOBASE_MAIL, STACK_REFERENCE]);
         const fresh = runInChild({ stack: "dev", config: { ...pastedConfig, pastedSecretKeyId: stranger }, now: at(2), previousOutputs: {} });
@@ -484,6 +486,26 @@ describe("program: configuration as Pulumi hands it over", () => {
         }
         assert.ok(warnings.some((w) => /NOCOBASE_ENTRA_MAIL_NOW is set: the secret's rotation is computed as of 2030-01-01T00:00:00\.000Z/.test(w)),
             `warnings: ${JSON.stringify(warnings)}`);
+    });
+
+    it("plans at its own instant even with NOCOBASE_ENTRA_MAIL_NOW set: the plan passes it explicitly", async () => {
+        const result = await withEnvironment({ NOCOBASE_ENTRA_MAIL_NOW: "2030-01-01T00:00:00Z" },
+            () => runProgram({ stack: "dev", config: { nocobaseUrl: "https://crm.example.com" }, now: new Date("2026-11-23T12:00:00Z") }));
+        assert.equal(result.outputs.nextRotationAt, "2027-01-02T00:00:00Z");
+    });
+
+    it("leaves a program of its own that uses NocobaseMail alone: the component reads no clock variable", async () => {
+        const mocks = new RecordingMocks();
+        await pulumi.runtime.setMocks(mocks, "consumer", "dev", false, "organization");
+        noteOptionsOnRegistration(mocks);
+        const nextRotation = await withEnvironment({ NOCOBASE_ENTRA_MAIL_NOW: "2030-01-01T00:00:00Z" }, async () => {
+            const mail = new NocobaseMail("nocobase-mail", { nocobaseUrl: "https://crm.example.com" });
+            const next = await resolveOutput(mail.nextRotationAt);
+            await waitForRegistrations();
+            return next;
+        });
+        assert.doesNotMatch(nextRotation, /^2030-/);
+        assert.ok(Math.abs(Date.parse(nextRotation) - Date.now()) < 61 * 24 * 3600 * 1000, nextRotation);
     });
 
     it("does not warn for an offline evaluation at a chosen instant", async () => {

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../../src/configuration/settings";
 import { NocobaseMail } from "../../src/nocobase-mail/nocobase-mail";
-import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/program-runner";
+import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/sdk-fence/sdk-internals";
 import { RecordingMocks } from "../../src/operations/plan/recording-mocks";
 
 const names = JSON.parse(process.argv[2] ?? "[]") as string[];

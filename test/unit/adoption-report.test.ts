@@ -37,7 +37,7 @@ const deployer: DeployerIdentity = { objectId: DEPLOYER, kind: "application", up
 const NO_POLICY = { policies: { readable: true, tenantDefault: undefined, applicationPolicies: [] }, now: new Date("2026-12-01T00:00:00Z") } as const;
 
 function items(snap: AdoptionSnapshot, s: Settings, who: DeployerIdentity = deployer): AdoptionItem[] {
-    return [...compareRegistration(snap, { settings: s, deployer: who, adoptCommand: "npm run adopt -- x", ...NO_POLICY }).items];
+    return [...compareRegistration(snap, { settings: s, deployer: who, adoptCommand: "nocobase-entra-mail adopt x", ...NO_POLICY }).items];
 }
 
 describe("adoption report", () => {

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { BOOTSTRAP_USAGE, parseBootstrapArguments } from "../../src/operations/bootstrap/deployer-permissions";
+import { parseBootstrapArguments } from "../../src/operations/bootstrap/deployer-permissions";
+import { COMMANDS } from "../../src/operations/command-registry";
 import { parseCommandLine, UsageError } from "../../src/operations/command-line";
-import { DOCTOR_USAGE, parseDoctorArguments } from "../../src/operations/doctor/doctor-arguments";
-import { parsePushArguments, PUSH_USAGE } from "../../src/operations/push/push-arguments";
+import { parseDoctorArguments } from "../../src/operations/doctor/doctor-arguments";
+import { parsePushArguments } from "../../src/operations/push/push-arguments";
+import { renderCommandUsage } from "../../src/operations/tool-runner";
 import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "../../src/configuration/settings";
 
 const TENANT = { AZURE_TENANT_ID: "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" };
@@ -17,15 +19,16 @@ describe("command lines", () => {
     });
 
     it("state the one exit-code contract in every usage", () => {
-        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE]) {
+        for (const usage of COMMANDS.map(renderCommandUsage)) {
             assert.match(usage, /-h, --help/);
-            assert.match(usage, /(Exit codes|Exit status): 0 [^\n]*, 1 [^\n]*, 2 usage/);
+            assert.match(usage, /\nExit codes: 0 [^\n]*, 1 [^\n]*, 2 the command line or its input is unusable\.\n$/);
+            assert.equal(usage.match(/Exit codes/g)?.length, 1, "the renderer adds the one exit-code line");
         }
     });
 
     it("name only configuration keys that exist", () => {
         const known = new Set<string>([...CONFIG_KEYS, API_TOKEN_KEY]);
-        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE]) {
+        for (const usage of COMMANDS.map(renderCommandUsage)) {
             for (const [, key] of usage.matchAll(new RegExp(`${CONFIG_NAMESPACE}:([A-Za-z]+)`, "g"))) {
                 assert.ok(known.has(key), `${key} is not a configuration key`);
             }

@@ -150,7 +150,7 @@ describe("settings refusals", () => {
         ["an http API URL off this machine", { nocobaseApiUrl: "http://nocobase.internal:13000/api" }, "nocobaseApiUrl", /"http:\/\/nocobase\.internal:13000\/api": uses http for a host other than localhost/],
         ["an unknown emailSettings value", { emailSettings: "manual" }, "emailSettings", /is "manual"; it must be one of pasted, variables[\s\S]*Fix: pulumi config set --stack dev nocobase-entra-mail:emailSettings pasted$/],
         ["a pasted key ID that is not a GUID", { pastedSecretKeyId: "slot-a" }, "pastedSecretKeyId",
-            /is "slot-a", not a client secret's key ID \(a GUID\) Fix: pulumi config set --stack dev nocobase-entra-mail:pastedSecretKeyId <key ID from: npm run email-settings -- --stack dev>$/],
+            /is "slot-a", not a client secret's key ID \(a GUID\) Fix: pulumi config set --stack dev nocobase-entra-mail:pastedSecretKeyId <key ID from: nocobase-entra-mail email-settings --stack dev>$/],
         ["a pasted key ID on a variables stack", { emailSettings: "variables", pastedSecretKeyId: "7b1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" }, "pastedSecretKeyId",
             /is set but emailSettings is variables[\s\S]*Fix: pulumi config rm --stack dev nocobase-entra-mail:pastedSecretKeyId$/],
     ];

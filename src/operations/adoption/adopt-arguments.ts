@@ -1,12 +1,12 @@
-/** Command-line arguments of `npm run adopt`, parsed by the shared command-line parser, without side effects. */
+/** Command-line arguments of `nocobase-entra-mail adopt`, parsed by the shared command-line parser, without side effects. */
 import { isGuid } from "../../registration/graph-identifiers";
 import { quoteForeign } from "../../redaction";
 import { parseCommandLine, UsageError, wholeNumber } from "../command-line";
 import { KEEP_CHOICES, type KeepChoice } from "./stack-file-update";
 
-export const ADOPT_USAGE = `Usage: npm run adopt -- --stack <name> --object-id <GUID> [options]
+export const ADOPT_SYNOPSIS = "--stack <name> --object-id <GUID> [options]";
 
-Reads a registration made by hand from Microsoft Graph and shows what the stack's first
+export const ADOPT_DESCRIPTION = `Reads a registration made by hand from Microsoft Graph and shows what the stack's first
 \`pulumi up\` would keep, add, change and remove. Nothing in Entra is changed.
 
 Options:
@@ -19,14 +19,12 @@ Options:
   --deployer <GUID>        object ID of the identity that runs pulumi up, when it is not the one
                            signed in here (its rights to update the application are then not known)
   --json                   machine-readable output
-  --stacks-dir <dir>       where the stack files are (default: stacks)
+  --stacks-dir <dir>       where the stack files are (default: stacks in the current directory)
   --timeout-seconds <n>    time limit of each call to Microsoft (default 30)
   -h, --help               this help
 
 Credentials: DefaultAzureCredential (environment, workload identity, managed identity, az login).
 Endpoints: AZURE_AUTHORITY_HOST and GRAPH_BASE_URL override Microsoft's public cloud.
-Exit codes: 0 nothing would be lost, 1 something would be lost or pulumi up would fail (each with its
-fix), 2 could not check.
 `;
 
 export interface AdoptArguments {

@@ -1,9 +1,11 @@
 /**
- * `npm run adopt`: reads the stack file and the live registration, compares them, optionally writes what
+ * `nocobase-entra-mail adopt`: reads the stack file and the live registration, compares them, optionally writes what
  * to keep into the stack file and compares again. I/O comes in through `PreflightServices` so the whole
  * flow runs against the Graph emulator in tests.
  */
 import { MicrosoftServiceError } from "../../microsoft/service-error";
+import { redactForeignText } from "../../redaction";
+import { EXIT_FAILED, EXIT_USAGE } from "../command-line";
 import type { GraphClient } from "../../microsoft/graph-client";
 import { readStackFile, STACKS_DIR } from "../plan/stack-file";
 import { formatProblems, validateSettings, type RawSettings, type Settings } from "../../configuration/settings";
@@ -25,7 +27,7 @@ interface PreflightOutcome {
     readonly exitCode: 0 | 1 | 2;
     /** The report, for stdout. */
     readonly output: string;
-    /** Why it could not check, for stderr (exit 2). */
+    /** Why it could not check, for stderr (exit 2: the stack file or object ID is unusable; 1: Microsoft could not be asked). */
     readonly error?: string;
 }
 
@@ -39,8 +41,14 @@ function stackSettings(stack: string, dir: string): Settings {
     return result.settings;
 }
 
-function cannotCheck(error: string): PreflightOutcome {
-    return { exitCode: 2, output: "", error };
+/** The stack file or the object ID cannot be used. */
+function unusableInput(error: string): PreflightOutcome {
+    return { exitCode: EXIT_USAGE, output: "", error };
+}
+
+/** Microsoft could not be asked (sign-in, network, throttling): a failure while working, as in every command. */
+function failedWhileWorking(error: string): PreflightOutcome {
+    return { exitCode: EXIT_FAILED, output: "", error };
 }
 
 export async function runPreflight(args: AdoptArguments, services: PreflightServices): Promise<PreflightOutcome> {
@@ -49,13 +57,13 @@ export async function runPreflight(args: AdoptArguments, services: PreflightServ
     try {
         settings = stackSettings(args.stack, dir);
     } catch (err) {
-        return cannotCheck((err as Error).message);
+        return unusableInput((err as Error).message);
     }
-    const adoptCommand = `npm run adopt -- --stack ${args.stack} --object-id ${args.objectId}`;
+    const adoptCommand = `nocobase-entra-mail adopt --stack ${args.stack} --object-id ${args.objectId}`;
     try {
         const snapshot = await readAdoptionSnapshot(services.graph, args.objectId);
         if (snapshot === undefined) {
-            return cannotCheck(`Microsoft Graph has no application with object ID ${args.objectId} in this tenant. ` +
+            return unusableInput(`Microsoft Graph has no application with object ID ${args.objectId} in this tenant. ` +
                 "Fix: copy the Object ID (not the Application (client) ID) from the registration's Overview page, " +
                 "and sign in to the registration's tenant (AZURE_TENANT_ID, or az login --tenant).");
         }
@@ -63,7 +71,7 @@ export async function runPreflight(args: AdoptArguments, services: PreflightServ
             ? { objectId: args.deployer, kind: "given", updatesAnyApplication: undefined }
             : await services.signedInIdentity();
         if (deployer === undefined) {
-            return cannotCheck("The signed-in identity's access token does not name its object ID (oid). " +
+            return unusableInput("The signed-in identity's access token does not name its object ID (oid). " +
                 "Fix: give the deploying identity with --deployer <object ID>.");
         }
         const policies = await readAppManagementPolicies(services.graph, undefined, snapshot.objectId);
@@ -77,8 +85,8 @@ export async function runPreflight(args: AdoptArguments, services: PreflightServ
         return { exitCode: report.exitCode, output: args.json ? renderJson(report, written) : renderReport(report, written) };
     } catch (err) {
         if (err instanceof MicrosoftServiceError) {
-            return cannotCheck(err.message);
+            return failedWhileWorking(err.message);
         }
-        return cannotCheck(`unexpected failure: ${(err as Error).message}`);
+        return failedWhileWorking(`unexpected failure: ${redactForeignText((err as Error).message)}`);
     }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run adopt -- --write`: sets `adoptApplicationObjectId` in `stacks/Pulumi.<stack>.yaml` and carries
+ * `nocobase-entra-mail adopt --write`: sets `adoptApplicationObjectId` in `stacks/Pulumi.<stack>.yaml` and carries
  * over what the registration holds and the user keeps (always its owners), so the stack's first
  * `pulumi up` declares it instead of removing it. Edits the YAML document in place: comments, order and
  * encrypted (`secure:`) values stay as they are.

@@ -84,9 +84,9 @@ export function deployerUniqueName(owner: string, repo: string): string {
     return `nocobase-entra-mail-deployer-${owner}-${repo}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 120);
 }
 
-export const BOOTSTRAP_USAGE = `Usage: npm run bootstrap-deployer -- --repository <owner>/<repo> --environment <name> [options]
+export const BOOTSTRAP_SYNOPSIS = "--repository <owner>/<repo> --environment <name> [options]";
 
-Creates or completes, idempotently, the identity GitHub Actions deploys with: an application and service
+export const BOOTSTRAP_DESCRIPTION = `Creates or completes, idempotently, the identity GitHub Actions deploys with: an application and service
 principal, one federated identity credential per GitHub environment, and the least Microsoft Graph
 application permissions. Run once by an administrator (Privileged Role Administrator or Global
 Administrator: granting application permissions needs it). Never creates a secret.
@@ -103,8 +103,6 @@ Options:
   --display-name <name>        display name (default "nocobase-entra-mail deployer (<owner>/<repo>)")
   --json                       machine-readable output
   -h, --help                   this help
-
-Exit codes: 0 done, 1 a Microsoft call failed (run again to complete), 2 usage.
 `;
 
 const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;

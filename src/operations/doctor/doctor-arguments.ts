@@ -1,4 +1,4 @@
-/** Command-line arguments of `npm run doctor`, parsed without side effects. */
+/** Command-line arguments of `nocobase-entra-mail doctor`, parsed without side effects. */
 import { parseCommandLine, wholeNumber } from "../command-line";
 
 export interface DoctorArguments {
@@ -14,9 +14,9 @@ export interface DoctorArguments {
     readonly help: boolean;
 }
 
-export const DOCTOR_USAGE = `Usage: npm run doctor -- [options] [<outputs.json>...]
+export const DOCTOR_SYNOPSIS = "[options] [<outputs.json>...]";
 
-Checks live Microsoft Entra registrations against the outputs of their stacks.
+export const DOCTOR_DESCRIPTION = `Checks live Microsoft Entra registrations against the outputs of their stacks.
 Each file holds one environment's \`pulumi stack output --json\` (add --show-secrets only
 for --probe-secret, the one check that uses the secret); without files (or with "-") the JSON
 is read from stdin (one object, or an array).
@@ -33,7 +33,6 @@ Options:
 
 Credentials: DefaultAzureCredential (environment, workload identity, managed identity, az login).
 Endpoints: AZURE_AUTHORITY_HOST and GRAPH_BASE_URL override Microsoft's public cloud.
-Exit codes: 0 healthy, 1 findings or an environment could not be checked, 2 usage or unreadable input.
 `;
 
 export function parseDoctorArguments(argv: readonly string[]): DoctorArguments {

@@ -37,7 +37,7 @@ export function findingsFromApiKey(stack: string, expiresAt: Date | undefined, n
 /** Findings about what NocoBase holds. Pure. */
 export function findingsFromNocobase(expected: StackOutputs, state: NocobaseVariableList): Finding[] {
     const findings: Finding[] = [];
-    const rerun = `npm run push-to-nocobase (or pulumi up --stack ${expected.environment})`;
+    const rerun = `nocobase-entra-mail push-to-nocobase (or pulumi up --stack ${expected.environment})`;
     const secretName = expected.nocobaseClientSecretVariable;
     const secret = state.variables.find((v) => v.name === secretName);
     if (secret === undefined || secret.type !== "secret") {

@@ -15,7 +15,7 @@ interface CheckOptions {
 }
 
 function pasteFix(stack: string, keyId: string | undefined): string {
-    return `Paste the newest client secret into NocoBase's Email Settings (npm run email-settings -- --stack ${stack} --show-secret), ` +
+    return `Paste the newest client secret into NocoBase's Email Settings (nocobase-entra-mail email-settings --stack ${stack} --show-secret), ` +
         `then confirm it: pulumi config set --stack ${stack} nocobase-entra-mail:pastedSecretKeyId ${keyId ?? "<key ID>"} and run pulumi up --stack ${stack}.`;
 }
 

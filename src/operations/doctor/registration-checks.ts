@@ -177,7 +177,7 @@ function checkServicePrincipalAndConsent(expected: StackOutputs, live: LiveRegis
                 ? "The stack expects tenant-wide admin consent, but no grant to Microsoft Graph exists; each user is asked to consent."
                 : `The tenant-wide admin consent lacks: ${missing.join(", ")}.`,
             fix: `Run ${pulumiUp(expected)} with a deployer holding DelegatedPermissionGrant.ReadWrite.All ` +
-                "(npm run bootstrap-deployer -- ... --admin-consent).",
+                "(nocobase-entra-mail bootstrap-deployer ... --admin-consent).",
         });
     }
 }

@@ -1,11 +1,11 @@
-/** Command line of `npm run email-settings`; pure, so that usage errors are tested without a stack. */
+/** Command line of `nocobase-entra-mail email-settings`; pure, so that usage errors are tested without a stack. */
 import { isGuid } from "../../registration/graph-identifiers";
 import { parseCommandLine, UsageError } from "../command-line";
 import { STACKS_DIR } from "../plan/stack-file";
 
-export const EMAIL_SETTINGS_USAGE = `Usage: npm run email-settings -- --stack <name> [--outputs <file>] [--show-secret] [--confirm <key ID>]
+export const EMAIL_SETTINGS_SYNOPSIS = "--stack <name> [--outputs <file>] [--show-secret] [--confirm <key ID>] [--stacks-dir <dir>]";
 
-Prints what NocoBase's Email Settings need for a stack (client ID, tenant, redirect URIs; the client secret
+export const EMAIL_SETTINGS_DESCRIPTION = `Prints what NocoBase's Email Settings need for a stack (client ID, tenant, redirect URIs; the client secret
 only with --show-secret), the key ID to confirm once it is pasted, and the exact pulumi config set line.
 Reads the JSON of
   pulumi stack output --json --stack <name>            (add --show-secrets for --show-secret)
@@ -16,10 +16,8 @@ from --outputs <file>, or from standard input.
   --show-secret         also print the client secret, to a terminal only (never into a file or a pipe)
   --confirm <key ID>    after pasting: check the key ID against the stack's secrets and write
                         nocobase-entra-mail:pastedSecretKeyId into stacks/Pulumi.<name>.yaml
-  --stacks-dir <dir>    where the stack files are (default: stacks)
-  -h, --help            this text
-
-Exit status: 0 done, 1 failed, 2 usage error or a key ID that cannot be confirmed.
+  --stacks-dir <dir>    where the stack files are (default: stacks in the current directory)
+  -h, --help            this help
 `;
 
 export interface EmailSettingsArguments {
@@ -52,7 +50,7 @@ export function parseEmailSettingsArguments(argv: readonly string[]): EmailSetti
     const confirm = values.confirm?.trim();
     if (confirm !== undefined && !isGuid(confirm)) {
         // A key ID is a GUID; anything else may be the secret pasted into the wrong place, so it is never repeated.
-        throw new UsageError(`--confirm needs the key ID of the pasted secret (a GUID, as printed by npm run email-settings -- --stack ${values.stack}); ` +
+        throw new UsageError(`--confirm needs the key ID of the pasted secret (a GUID, as printed by nocobase-entra-mail email-settings --stack ${values.stack}); ` +
             "the value given is not one (it is not repeated here, in case it is the secret itself).");
     }
     if (confirm !== undefined && values["show-secret"] === true) {

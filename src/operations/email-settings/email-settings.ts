@@ -39,7 +39,7 @@ function outputsOf(text: StackOutputsText, args: EmailSettingsArguments): StackO
     }
     if (outputs.environment !== args.stack) {
         throw new UsageError(`${quoteForeign(text.source)} holds the outputs of stack ${quoteForeign(outputs.environment)}, not of "${args.stack}". ` +
-            `Fix: pulumi stack output --json --stack ${args.stack} | npm run email-settings -- --stack ${args.stack}`);
+            `Fix: pulumi stack output --json --stack ${args.stack} | nocobase-entra-mail email-settings --stack ${args.stack}`);
     }
     return outputs;
 }
@@ -71,7 +71,7 @@ function show(outputs: StackOutputs, args: EmailSettingsArguments, stdoutIsTermi
     } else {
         lines.push("");
         lines.push(`After pasting, confirm the key ID${pasted?.pasteBy === undefined ? "" : ` before ${pasted.pasteBy}`}, so no rotation deletes it:`);
-        lines.push(`  npm run email-settings -- --stack ${stack} --outputs <outputs.json> --confirm ${keyId}`);
+        lines.push(`  nocobase-entra-mail email-settings --stack ${stack} --outputs <outputs.json> --confirm ${keyId}`);
         lines.push(`  (or: ${configChangeCommand(stack, { key: "pastedSecretKeyId", value: keyId })})`);
         lines.push("then run pulumi up, which records it.");
     }
@@ -81,7 +81,7 @@ function show(outputs: StackOutputs, args: EmailSettingsArguments, stdoutIsTermi
 function confirm(outputs: StackOutputs, args: EmailSettingsArguments, keyId: string, now: Date): string {
     const stack = args.stack;
     const secret = (outputs.managedSecrets ?? []).find((s) => s.keyId.toLowerCase() === keyId);
-    const offered = `npm run email-settings -- --stack ${stack} --show-secret, paste it, then --confirm ${outputs.clientSecretKeyId}`;
+    const offered = `nocobase-entra-mail email-settings --stack ${stack} --show-secret, paste it, then --confirm ${outputs.clientSecretKeyId}`;
     if (secret === undefined) {
         throw new UsageError(`${keyId} is not one of stack ${stack}'s client secrets (${(outputs.managedSecrets ?? []).map((s) => s.keyId).join(", ")}): ` +
             `it may have been deleted by a rotation or belong to another stack; nothing was written. Fix: ${offered}`);

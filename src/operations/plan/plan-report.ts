@@ -37,6 +37,19 @@ interface PastedOutput {
     readonly pasteBy?: string;
 }
 
+/** Names of the secret slots' resources this run keeps as the earlier outputs record them. */
+function keptSlotResources(run: ProgramRun, previous: RotationRecord | undefined): Set<string> {
+    const record = run.outputs.secretRotation as RotationOutput | undefined;
+    const kept = new Set<string>();
+    for (const slot of SLOT_NAMES) {
+        const registration = run.registrations.find((r) => r.name.endsWith(`-client-secret-${slot}`));
+        if (registration !== undefined && sameSpec(record?.slots[slot], previous?.slots[slot])) {
+            kept.add(registration.name);
+        }
+    }
+    return kept;
+}
+
 function secretLines(run: ProgramRun, previous: RotationRecord | undefined): string[] {
     const record = run.outputs.secretRotation as RotationOutput | undefined;
     if (record === undefined) {
@@ -109,7 +122,7 @@ function emailSettingsLines(stack: string, run: ProgramRun, chosen: boolean): st
         return lines;
     }
     const pasted = out.pastedSecret as PastedOutput;
-    lines.push(`Email Settings            pasted: an administrator pastes client ID and secret (npm run email-settings -- --stack ${stack})`);
+    lines.push(`Email Settings            pasted: an administrator pastes client ID and secret (nocobase-entra-mail email-settings --stack ${stack})`);
     lines.push(field("confirmed pasted", pasted.confirmedKeyId === undefined
         ? "none yet (pastedSecretKeyId unset): no run protects the secret in Email Settings"
         : `${pasted.confirmedKeyId} (slot ${String(pasted.confirmedSlot)}, expires ${String(pasted.confirmedExpiresAt)})`));
@@ -122,6 +135,8 @@ function emailSettingsLines(stack: string, run: ProgramRun, chosen: boolean): st
 interface PlanContext {
     /** The rotation record of the outputs the plan started from (`--outputs`), if any. */
     readonly previous?: RotationRecord;
+    /** Whether the plan started from a stack's last outputs (`--outputs`): its resources exist, only the slots' fate is known. */
+    readonly fromOutputs?: boolean;
     /** Whether the stack file pins the tenant (`azuread:tenantId`); otherwise the deployer's sign-in decides it. */
     readonly tenantPinned?: boolean;
     /** Whether the stack chose what Email Settings read (emailSettings or a confirmed key ID); default true. */
@@ -133,7 +148,7 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, context: P
     const lines: string[] = [];
     const out = run.outputs;
     lines.push(`OFFLINE PLAN for stack "${stack}" - evaluated under Pulumi mocks; nothing was contacted or changed.`);
-    lines.push(`Same program as \`pulumi up\` (index.ts), evaluated as of ${now.toISOString()}.`);
+    lines.push(`Same program as \`pulumi up\` (src/program.ts), evaluated as of ${now.toISOString()}.`);
     lines.push("Values Entra assigns at creation (IDs, the secret itself) are not known offline and are not shown.");
     lines.push("");
 
@@ -189,13 +204,25 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, context: P
     const handover = run.registrations.find((r) => r.type === VARIABLES_TYPE);
     lines.push(handover === undefined
         ? `NocoBase hand-over        not configured (nocobaseApiToken unset): copy the outputs by hand or with ` +
-          `npm run push-to-nocobase; variables ${String(out.nocobaseClientIdVariable)} and ${String(out.nocobaseClientSecretVariable)}`
+          `nocobase-entra-mail push-to-nocobase; variables ${String(out.nocobaseClientIdVariable)} and ${String(out.nocobaseClientSecretVariable)}`
         : `NocoBase hand-over        writes ${String(out.nocobaseClientIdVariable)} (plain) and ` +
           `${String(out.nocobaseClientSecretVariable)} (secret) through ${String(out.nocobaseApiUrl)}`);
     lines.push("");
-    lines.push(`Resources (${run.registrations.length}):`);
+    if (context.fromOutputs !== true) {
+        lines.push(`Resources (${run.registrations.length}, all created by a new stack's first pulumi up):`);
+        for (const r of run.registrations) {
+            lines.push(r.type === STACK_REFERENCE_TYPE ? `  read ${r.type}  ${r.name} (this stack's last outputs)` : `  + ${r.type}  ${r.name}`);
+        }
+        return lines.join("\n");
+    }
+    // From outputs, not state: which resources exist and how they differ is the engine's to say.
+    const kept = keptSlotResources(run, previous);
+    const slots = new Set(run.registrations.filter((r) => /-client-secret-[ab]$/.test(r.name)).map((r) => r.name));
+    lines.push(`Resources (${run.registrations.length}) declared on the stack its outputs describe: "+" a secret this run makes, ` +
+        `"=" a secret it keeps; the others unmarked: whether each exists or changes is in the state, which pulumi preview --stack ${stack} reads:`);
     for (const r of run.registrations) {
-        lines.push(r.type === STACK_REFERENCE_TYPE ? `  read ${r.type}  ${r.name} (this stack's last outputs)` : `  + ${r.type}  ${r.name}`);
+        const mark = r.type === STACK_REFERENCE_TYPE ? "read" : slots.has(r.name) ? (kept.has(r.name) ? "=" : "+") : " ";
+        lines.push(`  ${mark} ${r.type}  ${r.name}${r.type === STACK_REFERENCE_TYPE ? " (this stack's last outputs)" : ""}`);
     }
     return lines.join("\n");
 }

@@ -1,15 +1,17 @@
 /**
- * Evaluates the real Pulumi program (index.ts) under recording mocks, for the offline plan and the
+ * Evaluates the real Pulumi program (src/program.ts, which index.ts re-exports) under recording mocks, for the offline plan and the
  * program tests. The program module is loaded afresh each time so several configurations can be
  * evaluated in one process.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { setOfflineInstant } from "../../configuration/stack-config";
+import { setRotationInstant } from "../../nocobase-mail/rotation-clock";
 import { CONFIG_NAMESPACE } from "../../configuration/settings";
-import { InvokeRecord, RecordingMocks, Registration, RegistrationOptions } from "./recording-mocks";
+import { InvokeRecord, RecordingMocks, Registration } from "./recording-mocks";
+import { noteOptionsOnRegistration, resolveOutput, waitForRegistrations } from "./sdk-fence/sdk-internals";
 
-const PROGRAM = path.resolve(__dirname, "..", "..", "..", "index.ts");
+// Without an extension: src/program.ts under tsx, dist/program.js in the installed package.
+const PROGRAM = path.resolve(__dirname, "..", "..", "program");
 
 export interface ProgramRun {
     readonly registrations: readonly Registration[];
@@ -116,7 +118,8 @@ function startRefusalWatch(): { refused: Promise<never>; stop: () => void } {
 }
 
 async function evaluate(options: ProgramRunOptions, mocks: RecordingMocks, refused: Promise<never>): Promise<ProgramRun> {
-    setOfflineInstant(options.now);
+    // The plan passes its instant explicitly; without one the program runs on the clock (or its own override).
+    setRotationInstant(options.now);
     let program: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(PROGRAM)];
@@ -128,7 +131,7 @@ async function evaluate(options: ProgramRunOptions, mocks: RecordingMocks, refus
     } catch (err) {
         throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
     } finally {
-        setOfflineInstant(undefined);
+        setRotationInstant(undefined);
     }
 
     const outputs: Record<string, unknown> = {};
@@ -136,7 +139,7 @@ async function evaluate(options: ProgramRunOptions, mocks: RecordingMocks, refus
     try {
         for (const [name, value] of Object.entries(program)) {
             const output = pulumi.output(value);
-            outputs[name] = await Promise.race([resolve(output), refused]);
+            outputs[name] = await Promise.race([resolveOutput(output), refused]);
             if (await pulumi.isSecret(output)) {
                 secretOutputs.push(name);
             }
@@ -149,58 +152,4 @@ async function evaluate(options: ProgramRunOptions, mocks: RecordingMocks, refus
         throw new ProgramFailure(err instanceof Error ? err : new Error(String(err)), mocks.registrations, mocks.invokes);
     }
     return { registrations: mocks.registrations, invokes: mocks.invokes, outputs, secretOutputs };
-}
-
-/** The monitor request of a registration as the SDK builds it (only the fields read here). */
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getDeletebeforereplace(): boolean;
-    getIgnorechangesList(): string[];
-    getDependenciesList(): string[];
-    getAliasesList(): Array<{ getSpec(): { getName(): string } | undefined }>;
-}
-
-/**
- * Mocks see a resource's inputs but not its options; the monitor request carries both. Wrapping the mock
- * monitor hands the options the engine would receive to the recording mocks.
- */
-export function noteOptionsOnRegistration(mocks: RecordingMocks): void {
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown } | undefined;
-    if (monitor === undefined) {
-        throw new Error("@pulumi/pulumi set no mock monitor; update src/operations/plan/program-runner.ts");
-    }
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
-        const options: RegistrationOptions = {
-            deleteBeforeReplace: req.getDeletebeforereplace(),
-            ignoreChanges: req.getIgnorechangesList(),
-            aliasNames: req.getAliasesList().map((alias) => alias.getSpec()?.getName() ?? ""),
-            dependencies: req.getDependenciesList(),
-        };
-        mocks.noteOptions(req.getType(), req.getName(), options);
-        return register(req, callback);
-    };
-}
-
-/** The value of an output; rejects when a resource it comes from failed to register. */
-function resolve<T>(output: pulumi.Output<T>): Promise<T> {
-    // `promise()` is the SDK's own accessor (not in its typings); `apply` would never call back on a failure.
-    const withPromise = output as unknown as { promise?: () => Promise<T> };
-    if (typeof withPromise.promise !== "function") {
-        throw new Error("@pulumi/pulumi Output no longer has promise(); update src/operations/plan/program-runner.ts");
-    }
-    return withPromise.promise();
-}
-
-/**
- * Resources not reachable from any output (the admin-consent grant) register after the outputs resolve.
- * The SDK's runtime exports `waitForRPCs` (marked internal in its typings) to drain that queue.
- */
-export async function waitForRegistrations(): Promise<void> {
-    const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-    if (typeof runtime.waitForRPCs !== "function") {
-        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update src/operations/plan/program-runner.ts");
-    }
-    await runtime.waitForRPCs();
 }

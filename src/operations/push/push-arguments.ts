@@ -1,9 +1,9 @@
-/** Command line of `npm run push-to-nocobase`; pure, so that usage errors are tested without NocoBase. */
+/** Command line of `nocobase-entra-mail push-to-nocobase`; pure, so that usage errors are tested without NocoBase. */
 import { parseCommandLine, UsageError } from "../command-line";
 
-export const PUSH_USAGE = `Usage: npm run push-to-nocobase -- [--api-url <url>] [<outputs.json>]
+export const PUSH_SYNOPSIS = "[--api-url <url>] [<outputs.json>]";
 
-Writes the client ID and client secret from a stack's outputs into NocoBase's "Variables and secrets",
+export const PUSH_DESCRIPTION = `Writes the client ID and client secret from a stack's outputs into NocoBase's "Variables and secrets",
 for when NocoBase cannot be reached from where \`pulumi up\` runs. Reads the JSON of
   pulumi stack output --json --show-secrets --stack <name>
 from the file given, or from standard input when no file (or "-") is given.
@@ -13,7 +13,6 @@ from the file given, or from standard input when no file (or "-") is given.
 
 The secret is handed over only once Microsoft's token endpoint accepts it (AZURE_AUTHORITY_HOST overrides
 the endpoint). The API key comes from the environment variable NOCOBASE_API_TOKEN.
-Exit status: 0 done (or nothing to do), 1 failed, 2 usage error.
 `;
 
 export interface PushArguments {

@@ -1,4 +1,4 @@
-/** Runs one of our npm scripts as a child process, the way a user does, trusting the emulator's certificate. */
+/** Runs one command of the tool as a child process, the way a user does, trusting the emulator's certificate. */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
@@ -10,8 +10,8 @@ export interface ScriptRun {
 
 const ROOT = join(__dirname, "..", "..", "..");
 
-export function runScript(script: string, args: readonly string[], env: Record<string, string>, stdin?: string): Promise<ScriptRun> {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", script), ...args], {
+export function runScript(command: string, args: readonly string[], env: Record<string, string>, stdin?: string): Promise<ScriptRun> {
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), command, ...args], {
         cwd: ROOT,
         // A clean environment: nothing from the developer's own Azure sign-in leaks into the test.
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },

@@ -1,21 +1,21 @@
 /**
- * npm run push-to-nocobase -- [--api-url <url>] [<outputs.json>]
- * Writes the stack's client ID and client secret into NocoBase's "Variables and secrets" with the same
- * hand-over as the stack's own NocoBase resource (src/nocobase/handover.ts: the secret only once
- * Microsoft's token endpoint accepts it, a key-ID record beside it, a restart whenever NocoBase reports
- * unapplied changes), for teams whose NocoBase is not reachable from where `pulumi up` runs. See PUSH_USAGE.
+ * `nocobase-entra-mail push-to-nocobase`: writes the stack's client ID and client secret into NocoBase's
+ * "Variables and secrets" with the same hand-over as the stack's own NocoBase resource
+ * (src/nocobase/handover.ts: the secret only once Microsoft's token endpoint accepts it, a key-ID record
+ * beside it, a restart whenever NocoBase reports unapplied changes), for teams whose NocoBase is not
+ * reachable from where `pulumi up` runs.
  */
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../src/operations/command-line";
-import { NocobaseClient } from "../src/nocobase/client";
-import { handOver, keyIdRecordName, type EntryChange } from "../src/nocobase/handover";
-import { PUSH_USAGE, parsePushArguments, type PushArguments } from "../src/operations/push/push-arguments";
-import { apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem } from "../src/nocobase/variable-names";
-import { API_TOKEN_ENV } from "../src/nocobase/variables-provider";
-import { redactForeignText } from "../src/redaction";
-import { parseStackOutputs, readStackOutputsText, StackOutputsInputError, type StackOutputs } from "../src/operations/stack-outputs";
+import { NocobaseClient } from "../../nocobase/client";
+import { handOver, keyIdRecordName, type EntryChange } from "../../nocobase/handover";
+import { apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem } from "../../nocobase/variable-names";
+import { API_TOKEN_ENV } from "../../nocobase/variables-provider";
+import { redactForeignText } from "../../redaction";
+import { defineCommand, EXIT_FAILED, EXIT_OK, UsageError, type CommandIo } from "../command-line";
+import { parseStackOutputs, readStackOutputsText, type StackOutputs } from "../stack-outputs";
+import { PUSH_DESCRIPTION, PUSH_SYNOPSIS, parsePushArguments, type PushArguments } from "./push-arguments";
 
 async function readOutputs(args: PushArguments): Promise<StackOutputs> {
-    const { source, json } = await readStackOutputsText(args.file, "npm run push-to-nocobase");
+    const { source, json } = await readStackOutputsText(args.file, "nocobase-entra-mail push-to-nocobase");
     return parseStackOutputs(json, source);
 }
 
@@ -36,7 +36,7 @@ function describeChange(change: EntryChange, what: string): string {
     return change === "unchanged" ? `unchanged (${what})` : `${change} (${what})`;
 }
 
-async function push(outputs: StackOutputs, apiUrl: string, apiToken: string): Promise<void> {
+async function push(outputs: StackOutputs, apiUrl: string, apiToken: string, io: CommandIo): Promise<void> {
     let reads = 0;
     let writes = 0;
     const appName = outputs.nocobaseSubApp === undefined || outputs.nocobaseSubApp === "" ? undefined : outputs.nocobaseSubApp;
@@ -58,7 +58,7 @@ async function push(outputs: StackOutputs, apiUrl: string, apiToken: string): Pr
         tenantId: outputs.tenantId,
         signInAudience: outputs.signInAudience,
         appName,
-    }, { rerun: "npm run push-to-nocobase" });
+    }, { rerun: "nocobase-entra-mail push-to-nocobase" });
     const lines = [
         `  ${outputs.nocobaseClientSecretVariable}: ${describeChange(report.secret, `secret, key ID ${outputs.clientSecretKeyId}`)}` +
             (report.secret === "unchanged" ? "" : `, recorded in ${keyIdRecordName(outputs.nocobaseClientSecretVariable)}`),
@@ -74,43 +74,34 @@ async function push(outputs: StackOutputs, apiUrl: string, apiToken: string): Pr
     } else if (report.restart === "pending") {
         lines.push("  NocoBase reported unapplied changes (a restart was lost): restarted it.");
     }
-    process.stdout.write(`NocoBase at ${apiUrl} (environment ${outputs.environment}):\n${lines.join("\n")}\n` +
+    io.stdout(`NocoBase at ${apiUrl} (environment ${outputs.environment}):\n${lines.join("\n")}\n` +
         `nocobase requests: reads=${reads} writes=${writes} in ${Date.now() - started} ms\n`);
 }
 
-async function main(): Promise<number> {
-    let outputs: StackOutputs;
-    let apiUrl: string;
-    let apiToken: string;
-    try {
-        const args = parsePushArguments(process.argv.slice(2));
-        if (args.help) {
-            process.stdout.write(PUSH_USAGE);
-            return EXIT_OK;
-        }
-        const token = process.env[API_TOKEN_ENV];
-        if (token === undefined || token.trim() === "") {
-            throw new UsageError(`${API_TOKEN_ENV} is not set: export the NocoBase API key (Settings → API keys) as ${API_TOKEN_ENV}`);
-        }
-        apiToken = token.trim();
-        outputs = await readOutputs(args);
-        apiUrl = normaliseApiUrl(args.apiUrl ?? outputs.nocobaseApiUrl);
-        checkSettings(apiUrl, outputs, args.apiUrl === undefined ? "nocobaseApiUrl (from the outputs)" : "--api-url");
-    } catch (err) {
-        const usage = err instanceof UsageError || err instanceof StackOutputsInputError;
-        process.stderr.write(`push-to-nocobase: ${(err as Error).message}\n${usage ? `\n${PUSH_USAGE}` : ""}`);
-        return usage ? EXIT_USAGE : EXIT_FAILED;
+async function runPush(args: PushArguments, io: CommandIo): Promise<number> {
+    const apiToken = io.env[API_TOKEN_ENV]?.trim() ?? "";
+    if (apiToken === "") {
+        throw new UsageError(`${API_TOKEN_ENV} is not set: export the NocoBase API key (Settings → API keys) as ${API_TOKEN_ENV}`);
     }
+    const outputs = await readOutputs(args);
+    const apiUrl = normaliseApiUrl(args.apiUrl ?? outputs.nocobaseApiUrl);
+    checkSettings(apiUrl, outputs, args.apiUrl === undefined ? "nocobaseApiUrl (from the outputs)" : "--api-url");
     try {
-        await push(outputs, apiUrl, apiToken);
+        await push(outputs, apiUrl, apiToken, io);
         return EXIT_OK;
     } catch (err) {
         // Hand-over errors are free of the key and of written values; nothing else is printed.
-        process.stderr.write(`push-to-nocobase: ${(err as Error).message}\n`);
+        io.stderr(`push-to-nocobase: ${(err as Error).message}\n`);
         return EXIT_FAILED;
     }
 }
 
-void main().then((code) => {
-    process.exitCode = code;
+export const pushCommand = defineCommand({
+    name: "push-to-nocobase",
+    summary: "hand a stack's client ID and secret to NocoBase from where NocoBase is reachable",
+    synopsis: PUSH_SYNOPSIS,
+    description: PUSH_DESCRIPTION,
+    exits: { ok: "done (or nothing to do)", failed: "the hand-over failed" },
+    parse: (argv) => parsePushArguments(argv),
+    run: runPush,
 });

@@ -1,0 +1,44 @@
+/** `nocobase-entra-mail adopt`: what the first `pulumi up` would do to a registration made by hand. */
+import { createDefaultCredential } from "../../microsoft/credentials";
+import { resolveMicrosoftEndpoints } from "../../microsoft/endpoints";
+import { GraphClient } from "../../microsoft/graph-client";
+import { identityFailure } from "../../microsoft/identity-errors";
+import { defineCommand, readInput, type CommandIo } from "../command-line";
+import { ADOPT_DESCRIPTION, ADOPT_SYNOPSIS, parseAdoptArguments, type AdoptArguments } from "./adopt-arguments";
+import { runPreflight } from "./adoption-preflight";
+import { identityFromAccessToken } from "./deployer-identity";
+
+async function runAdopt(args: AdoptArguments, io: CommandIo): Promise<number> {
+    const endpoints = readInput(() => resolveMicrosoftEndpoints(io.env));
+    const credential = createDefaultCredential(endpoints, io.env.AZURE_TENANT_ID, io.env);
+    const timeoutMs = args.timeoutSeconds * 1000;
+    const outcome = await runPreflight(args, {
+        graph: new GraphClient({ credential, endpoints, timeoutMs }),
+        async signedInIdentity() {
+            try {
+                const token = await credential.getToken(endpoints.graphScope, { abortSignal: AbortSignal.timeout(timeoutMs) });
+                return token ? identityFromAccessToken(token.token) : undefined;
+            } catch (err) {
+                throw identityFailure(err, "get a Microsoft Graph token to learn who deploys");
+            }
+        },
+    });
+    io.stdout(outcome.output);
+    if (outcome.error !== undefined) {
+        io.stderr(`adopt: ${outcome.error}\n`);
+    }
+    return outcome.exitCode;
+}
+
+export const adoptCommand = defineCommand({
+    name: "adopt",
+    summary: "compare a registration made by hand with a stack file before its first pulumi up",
+    synopsis: ADOPT_SYNOPSIS,
+    description: ADOPT_DESCRIPTION,
+    exits: {
+        ok: "nothing would be lost",
+        failed: "something would be lost or pulumi up would fail (each with its fix), or Microsoft could not be asked (sign-in failures included)",
+    },
+    parse: (argv) => parseAdoptArguments(argv),
+    run: runAdopt,
+});
