@@ -8,6 +8,7 @@ import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/micro
 import { GraphClient } from "../src/microsoft/graph-client";
 import { identityFailure } from "../src/microsoft/identity-errors";
 import { redactForeignText } from "../src/redaction";
+import { readOutputValues } from "../src/operations/stack-outputs-in-memory";
 
 async function main(): Promise<number> {
     let args: AdoptArguments;
@@ -25,7 +26,14 @@ async function main(): Promise<number> {
     }
     const credential = createDefaultCredential(endpoints, process.env.AZURE_TENANT_ID);
     const timeoutMs = args.timeoutSeconds * 1000;
+    const projectDir = args.projectDir;
     const outcome = await runPreflight(args, {
+        ...(projectDir === undefined ? {} : {
+            async managedApplicationObjectId() {
+                const managed = (await readOutputValues(args.stack, projectDir))?.applicationObjectId;
+                return typeof managed === "string" ? managed : undefined;
+            },
+        }),
         graph: new GraphClient({ credential, endpoints, timeoutMs }),
         async signedInIdentity() {
             try {

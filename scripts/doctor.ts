@@ -15,8 +15,12 @@ import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../src/micro
 import { GraphClient } from "../src/microsoft/graph-client";
 import { redactForeignText } from "../src/redaction";
 import { readStackOutputsText, type StackOutputsText } from "../src/operations/stack-outputs";
+import { readStackOutputsOfStack } from "../src/operations/stack-outputs-in-memory";
 
 function readDocuments(args: DoctorArguments): Promise<StackOutputsText[]> {
+    if (args.stacks.length > 0) {
+        return Promise.all(args.stacks.map((stack) => readStackOutputsOfStack(stack, args.projectDir)));
+    }
     const files = args.files.length === 0 ? [undefined] : args.files;
     return Promise.all(files.map((file) => readStackOutputsText(file, "npm run doctor")));
 }

@@ -12,10 +12,13 @@ import { PUSH_USAGE, parsePushArguments, type PushArguments } from "../src/opera
 import { apiUrlProblem, normaliseApiUrl, variableNameProblem, variableNamesProblem } from "../src/nocobase/variable-names";
 import { API_TOKEN_ENV } from "../src/nocobase/variables-provider";
 import { redactForeignText } from "../src/redaction";
+import { readStackOutputsOfStack } from "../src/operations/stack-outputs-in-memory";
 import { parseStackOutputs, readStackOutputsText, StackOutputsInputError, type StackOutputs } from "../src/operations/stack-outputs";
 
 async function readOutputs(args: PushArguments): Promise<StackOutputs> {
-    const { source, json } = await readStackOutputsText(args.file, "npm run push-to-nocobase");
+    const { source, json } = args.stack === undefined
+        ? await readStackOutputsText(args.file, "npm run push-to-nocobase")
+        : await readStackOutputsOfStack(args.stack, args.projectDir);
     return parseStackOutputs(json, source);
 }
 

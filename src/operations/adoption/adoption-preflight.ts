@@ -3,6 +3,7 @@
  * to keep into the stack file and compares again. I/O comes in through `PreflightServices` so the whole
  * flow runs against the Graph emulator in tests.
  */
+import { adoptionChangeProblem } from "../../registration/adoption-change";
 import { MicrosoftServiceError } from "../../microsoft/service-error";
 import type { GraphClient } from "../../microsoft/graph-client";
 import { readStackFile, STACKS_DIR } from "../plan/stack-file";
@@ -18,6 +19,8 @@ interface PreflightServices {
     readonly graph: GraphClient;
     /** The signed-in identity, from its Graph access token; undefined when the token does not say. */
     signedInIdentity(): Promise<DeployerIdentity | undefined>;
+    /** The application the stack manages (its applicationObjectId output); only with --project. */
+    managedApplicationObjectId?(): Promise<string | undefined>;
 }
 
 interface PreflightOutcome {
@@ -52,6 +55,11 @@ export async function runPreflight(args: AdoptArguments, services: PreflightServ
     }
     const adoptCommand = `npm run adopt -- --stack ${args.stack} --object-id ${args.objectId}`;
     try {
+        // The refusal pulumi up would give (src/registration/adoption-change.ts), before anything is read from Graph.
+        const changed = adoptionChangeProblem(args.stack, await services.managedApplicationObjectId?.(), args.objectId);
+        if (changed !== undefined) {
+            return { exitCode: 1, output: `${changed}\n` };
+        }
         const snapshot = await readAdoptionSnapshot(services.graph, args.objectId);
         if (snapshot === undefined) {
             return cannotCheck(`Microsoft Graph has no application with object ID ${args.objectId} in this tenant. ` +
