@@ -73,15 +73,15 @@ export function renderSummary(report: FleetReport): string {
     });
     const totals = Object.entries(report.summary).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`).join(", ");
     return [`${"stack".padEnd(width)}  ${"status".padEnd(9)}  ${"time".padStart(8)}  detail`, ...rows, "",
-        `fleet ${report.operation}: ${report.stacks.length} stacks, ${totals || "nothing selected"} in ${(report.durationMs / 1000).toFixed(1)} s ` +
+        `fleet ${report.operation}: ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}, ${totals || "nothing selected"} in ${(report.durationMs / 1000).toFixed(1)} s ` +
         `(concurrency ${report.concurrency}); logs beside ${REPORT_FILE}`, ""].join("\n");
 }
 
 /** The stacks whose last run failed (or had findings), from a report file written by an earlier run. */
 export function failedStacksOf(reportFile: string): string[] {
-    let report: FleetReport;
+    let report: { stacks?: unknown };
     try {
-        report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as FleetReport;
+        report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as { stacks?: unknown };
     } catch (err) {
         throw new UsageError(`--only-failed: cannot read the last report ${quoteForeign(reportFile)} ` +
             `(${(err as NodeJS.ErrnoException).code ?? "not JSON"}). Fix: run the fleet once without --only-failed, or pass --log-dir of that run.`, { cause: err });
@@ -89,5 +89,5 @@ export function failedStacksOf(reportFile: string): string[] {
     if (!Array.isArray(report.stacks)) {
         throw new UsageError(`--only-failed: ${quoteForeign(reportFile)} is not a fleet report. Fix: pass --log-dir of an earlier fleet run.`);
     }
-    return report.stacks.filter((s) => isProblem(s.status)).map((s) => s.stack);
+    return (report.stacks as StackResult[]).filter((s) => isProblem(s.status)).map((s) => s.stack);
 }

@@ -55,7 +55,7 @@ function stringsIn(value: unknown): string[] {
     if (value !== null && typeof value === "object") {
         return Object.values(value).flatMap(stringsIn);
     }
-    return value === undefined || value === null ? [] : [String(value)];
+    return typeof value === "number" || typeof value === "boolean" ? [String(value)] : [];
 }
 
 function changedCount(changes: Partial<Record<OpType, number>>): number {
