@@ -121,6 +121,23 @@ describe("fleet on the real engine", () => {
         assert.deepEqual(new Set(Object.values(statuses(reportOf(fleet)))), new Set(["healthy"]));
         assert.equal(reportOf(fleet).stacks.length, 20);
 
+        const unknown = await project.script("doctor.ts", ["--project", project.dir, "--stack", "fleet-99"], caller);
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /no stack "fleet-99" in the backend of .*Fix: pulumi stack ls/);
+
+        // push-to-nocobase --stack: the same outputs in memory; NocoBase already holds the secret.
+        const push = await project.script("push-to-nocobase.ts", ["--project", project.dir, "--stack", "fleet-02"],
+            { NOCOBASE_API_TOKEN: runningNocobase().rootApiKey });
+        printed += push.stdout + push.stderr;
+        assert.equal(push.code, 0, push.stderr);
+        assert.match(push.stdout, /NocoBase at .* \(environment fleet-02\):\n {2}\S+: unchanged \(secret, key ID /);
+        // adopt --project: the stack manages an application, so adopting another is refused before Graph is asked.
+        const managed = outputs.get("fleet-03")?.applicationObjectId ?? "";
+        const other = "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd";
+        const adopt = await project.script("adopt.ts", ["--project", project.dir, "--stack", "fleet-03", "--object-id", other], caller);
+        assert.equal(adopt.code, 1, adopt.stderr);
+        assert.ok(adopt.stdout.includes(`but this stack already manages application ${managed} (its last applicationObjectId output)`), adopt.stdout);
+
         const files = project.files();
         assert.ok(files.some((f) => f.includes(`${path.sep}logs${path.sep}`)), "the logs are among the files searched");
         assert.ok(files.some((f) => f.endsWith(".json") && f.includes(`${path.sep}state${path.sep}`)), "the state is among the files searched");

@@ -46,6 +46,15 @@ function cannotCheck(error: string): PreflightOutcome {
 }
 
 export async function runPreflight(args: AdoptArguments, services: PreflightServices): Promise<PreflightOutcome> {
+    try {
+        // The refusal pulumi up would give (src/registration/adoption-change.ts), before anything else is read.
+        const changed = adoptionChangeProblem(args.stack, await services.managedApplicationObjectId?.(), args.objectId);
+        if (changed !== undefined) {
+            return { exitCode: 1, output: `${changed}\n` };
+        }
+    } catch (err) {
+        return cannotCheck((err as Error).message);
+    }
     const dir = args.stacksDir ?? STACKS_DIR;
     let settings: Settings;
     try {
@@ -55,11 +64,6 @@ export async function runPreflight(args: AdoptArguments, services: PreflightServ
     }
     const adoptCommand = `npm run adopt -- --stack ${args.stack} --object-id ${args.objectId}`;
     try {
-        // The refusal pulumi up would give (src/registration/adoption-change.ts), before anything is read from Graph.
-        const changed = adoptionChangeProblem(args.stack, await services.managedApplicationObjectId?.(), args.objectId);
-        if (changed !== undefined) {
-            return { exitCode: 1, output: `${changed}\n` };
-        }
         const snapshot = await readAdoptionSnapshot(services.graph, args.objectId);
         if (snapshot === undefined) {
             return cannotCheck(`Microsoft Graph has no application with object ID ${args.objectId} in this tenant. ` +
