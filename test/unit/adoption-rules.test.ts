@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseAdoptArguments } from "../../src/operations/adoption/adopt-arguments";
+import { runPreflight } from "../../src/operations/adoption/adoption-preflight";
+import type { GraphClient } from "../../src/microsoft/graph-client";
 import { adoptionChangeProblem } from "../../src/registration/adoption-change";
 import { identityFromAccessToken } from "../../src/operations/adoption/deployer-identity";
 import { formatApiPermission, parseApiPermission, redirectUriProblem, requiredResourceAccesses } from "../../src/registration/kept-settings";
@@ -122,5 +124,22 @@ describe("adopt arguments", () => {
         assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--write", "--keep", "api"]), /unknown "api"/);
         assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--deployer", "me"]), /--deployer needs an object ID/);
         assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--bogus"]), /Unknown option '--bogus'/);
+    });
+
+    it("with --project, refuses another application than the one the stack's outputs name, before Graph is asked", async () => {
+        const args = parseAdoptArguments(["--stack", "prod", "--object-id", id, "--project", "."]);
+        assert.equal(args.projectDir, process.cwd());
+        const managed = "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd";
+        const untouched = new Proxy({}, { get: () => assert.fail("Graph must not be called") }) as GraphClient;
+        const outcome = await runPreflight(args, {
+            graph: untouched, signedInIdentity: () => assert.fail("no sign-in"), managedApplicationObjectId: () => Promise.resolve(managed),
+        });
+        assert.equal(outcome.exitCode, 1);
+        assert.equal(outcome.output, `${adoptionChangeProblem("prod", managed, id)}\n`);
+        const unreadable = await runPreflight(args, {
+            graph: untouched, signedInIdentity: () => assert.fail("no sign-in"),
+            managedApplicationObjectId: () => Promise.reject(new Error("cannot read the outputs of stack \"prod\"")),
+        });
+        assert.deepEqual([unreadable.exitCode, unreadable.error], [2, "cannot read the outputs of stack \"prod\""]);
     });
 });
