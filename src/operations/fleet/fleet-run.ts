@@ -35,6 +35,7 @@ export interface FleetIo {
 interface ChildRun {
     readonly code: number | null;
     readonly stdout: string;
+    readonly stderr: string;
 }
 
 /** A child of this repository's Node (with tsx), its stdout kept; `onLine` sees each line as it comes. */
@@ -50,11 +51,11 @@ function runChild(args: readonly string[], env: NodeJS.ProcessEnv, onLine: (line
             pending = lines.pop() ?? "";
             lines.forEach(onLine);
         });
-        // The worker writes nothing of its own to stderr; whatever comes (Node warnings) is dropped, never
-        // printed, because it was not redacted.
-        child.stderr.resume();
-        child.on("error", () => resolve({ code: null, stdout }));
-        child.on("close", (code) => resolve({ code, stdout }));
+        // The children write nothing of their own to stderr: what comes is Node's (a crash, a warning).
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
+        child.on("error", (err) => resolve({ code: null, stdout, stderr: err.message }));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
 }
 
@@ -74,9 +75,14 @@ async function runDeploy(op: DeployOperation, stack: string, project: FleetProje
             result = message.result;
         }
     });
-    return result ?? {
+    if (result !== undefined) {
+        return result;
+    }
+    // A worker that died before its result wrote no log: Node's own report of it, redacted, is the log.
+    fs.writeFileSync(logFile, redactForeignText(run.stderr, { maxLength: 20_000 }), { mode: 0o600 });
+    return {
         stack, status: "failed", changes: {}, durationMs: Date.now() - started, logFile,
-        reason: `the stack's worker exited (${run.code ?? "signal"}) without a result`,
+        reason: `the stack's worker exited (${run.code ?? "signal"}) without a result; see its log`,
     };
 }
 
