@@ -7,6 +7,7 @@ import { renderPlan } from "../src/operations/plan/plan-report";
 import { ProgramFailure, runProgram } from "../src/operations/plan/program-runner";
 import { listStacks, readStackFile, STACKS_DIR } from "../src/operations/plan/stack-file";
 import { quoteForeign } from "../src/redaction";
+import { emailSettingsChoice } from "../src/registration/pasted-secret";
 import { parseRotationRecord } from "../src/registration/rotation-record";
 import { readStackOutputsText } from "../src/operations/stack-outputs";
 
@@ -107,7 +108,10 @@ async function main(): Promise<number> {
         const run = await runProgram({
             stack: args.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, now: args.now, previousOutputs, tenantId: stackFile.tenantId,
         });
-        console.log(renderPlan(args.stack, args.now, run, { previous, tenantPinned: stackFile.tenantId !== undefined }));
+        const configured = stackFile.config.emailSettings;
+        const chosen = emailSettingsChoice(configured === "pasted" || configured === "variables" ? configured : undefined,
+            stackFile.config.pastedSecretKeyId || undefined, previous).chosen;
+        console.log(renderPlan(args.stack, args.now, run, { previous, tenantPinned: stackFile.tenantId !== undefined, emailSettingsChosen: chosen }));
         return EXIT_OK;
     } catch (err) {
         if (err instanceof ProgramFailure && pulumi.RunError.isInstance(err.error)) {

@@ -38,6 +38,8 @@ function nocobaseMailArgs(settings: Settings): NocobaseMailArgs {
         nocobaseApiUrl: settings.nocobaseTarget.apiUrl,
         nocobaseClientIdVariable: settings.nocobaseTarget.clientIdVariable,
         nocobaseClientSecretVariable: settings.nocobaseTarget.clientSecretVariable,
+        emailSettings: settings.emailSettings,
+        pastedSecretKeyId: settings.pastedSecretKeyId,
         handOverToNocobase: settings.nocobase !== undefined,
     };
 }

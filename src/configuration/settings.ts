@@ -12,6 +12,7 @@ import { isGuid } from "../registration/graph-identifiers";
 import { ApiPermission, parseApiPermission, RedirectPlatform, redirectUriProblem } from "../registration/kept-settings";
 import { quoteForeign, redactForeignText } from "../redaction";
 import { mailCallbackUri, mailCallbackUris, NocobaseBaseUrl, parseNocobaseUrl, parseSubAppName } from "../registration/redirect-uris";
+import { EMAIL_SETTINGS_MODES, EmailSettingsMode, isEmailSettingsMode } from "../registration/pasted-secret";
 import { MIN_SLACK_DAYS, RotationPolicy } from "../registration/secret-rotation";
 import {
     audienceLimits, DEFAULT_SIGN_IN_AUDIENCE, isSignInAudience, SIGN_IN_AUDIENCES, SignInAudience,
@@ -46,13 +47,15 @@ export const CONFIG_KEYS = [
     "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "owners",
     "adoptApplicationObjectId", "nocobaseApiUrl", "nocobaseClientIdVariable", "nocobaseClientSecretVariable",
     "additionalWebRedirectUris", "spaRedirectUris", "publicClientRedirectUris", "additionalPermissions",
-    "adoptAdminConsentGrantId",
+    "adoptAdminConsentGrantId", "emailSettings", "pastedSecretKeyId",
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Keys whose values are numbers, booleans or names, never a credential: a fix may repeat them. */
-const TYPED_KEYS: readonly ConfigKey[] = ["signInAudience", "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent"];
+const TYPED_KEYS: readonly ConfigKey[] = [
+    "signInAudience", "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "emailSettings",
+];
 
 /** Stack configuration as Pulumi hands it over: strings (arrays as JSON), undefined when unset. */
 export type RawSettings = { readonly [K in ConfigKey]?: string } & {
@@ -91,6 +94,10 @@ export interface Settings {
     readonly additionalPermissions: readonly ApiPermission[];
     /** ID of a tenant-wide grant made in the portal, imported instead of created. */
     readonly adoptAdminConsentGrantId: string | undefined;
+    /** What NocoBase's Email Settings read; undefined when not chosen (the component decides by the stack's history). */
+    readonly emailSettings: EmailSettingsMode | undefined;
+    /** Key ID (lower case) of the secret an administrator confirmed pasting into Email Settings; undefined when none. */
+    readonly pastedSecretKeyId: string | undefined;
     /** Where the stack writes the client ID and secret in NocoBase; undefined when no API token is set. */
     readonly nocobase: NocobaseDelivery | undefined;
     /** Variable names and API URL, known even without a token (for the manual hand-over). */
@@ -519,6 +526,30 @@ function evaluate(raw: RawSettings): Evaluated {
         }
     }
 
+    // What the Email Manager reads, and which pasted secret an administrator confirmed.
+    const emailSettingsText = text("emailSettings");
+    let emailSettings: EmailSettingsMode | undefined;
+    if (emailSettingsText !== undefined) {
+        emailSettings = isEmailSettingsMode(emailSettingsText) ? emailSettingsText
+            : fail("emailSettings", `is ${show(emailSettingsText)}; it must be one of ${EMAIL_SETTINGS_MODES.join(", ")} ` +
+                "(pasted: an administrator types client ID and secret into Email Settings; variables: Email Settings read {{$env...}})",
+            setTo("emailSettings", "pasted", "variables"));
+    }
+    const pastedText = text("pastedSecretKeyId");
+    if (pastedText !== undefined && !isGuid(pastedText)) {
+        // Where a pasted secret is kept, the fix is the command to complete with the key ID (validation cannot
+        // pick a placeholder); on a variables stack, no confirmation belongs.
+        fail("pastedSecretKeyId", `is ${show(pastedText)}, not a client secret's key ID (a GUID)`, emailSettings === "variables"
+            ? [[{ key: "pastedSecretKeyId", value: undefined }]]
+            : configChangeCommand(raw.stack, { key: "pastedSecretKeyId", value: `<key ID from: npm run email-settings -- --stack ${raw.stack}>` }));
+    } else if (pastedText !== undefined && emailSettings === "variables") {
+        const why = "a confirmed pasted secret means the Email Manager holds a pasted secret, not the variables";
+        pending.push([
+            { key: "pastedSecretKeyId", problem: `is set but emailSettings is variables; ${why}`, fix: [[{ key: "pastedSecretKeyId", value: undefined }]] },
+            { key: "emailSettings", problem: `is variables but pastedSecretKeyId is set; ${why}`, fix: setTo("emailSettings", "pasted") },
+        ]);
+    }
+
     if (pending.length > 0 || primary === undefined || audience === undefined || rotationDays === undefined ||
         lifetimeDays === undefined || generation === undefined || grantAdminConsent === undefined) {
         return { pending };
@@ -541,6 +572,8 @@ function evaluate(raw: RawSettings): Evaluated {
             publicClientRedirectUris,
             additionalPermissions,
             adoptAdminConsentGrantId: grantIdText,
+            emailSettings,
+            pastedSecretKeyId: pastedText?.toLowerCase(),
             nocobase: raw.nocobaseApiTokenSet ? nocobaseTarget : undefined,
             nocobaseTarget,
         },

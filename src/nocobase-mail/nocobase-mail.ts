@@ -4,14 +4,17 @@
  * configuration keys' names, checked by the same rules and messages as the stack's configuration.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigKey, formatProblems, RawSettings, Settings, validateSettings } from "../configuration/settings";
+import { CONFIG_NAMESPACE, ConfigKey, configChangeCommand, formatProblems, RawSettings, Settings, validateSettings } from "../configuration/settings";
 import { currentInstant } from "../configuration/stack-config";
 import { NocobaseMailVariables } from "../nocobase/variables";
 import { adoptionChangeProblem } from "../registration/adoption-change";
 import { formatApiPermission } from "../registration/kept-settings";
 import { MailAppRegistration } from "../registration/mail-app-registration";
 import type { RotationOutput } from "../registration/rotation-record";
-import { otherSlot } from "../registration/secret-rotation";
+import {
+    confirmationProblem, EmailSettingsChoice, emailSettingsChoice, pasteStatus, PasteStatus, slotNextRotationReplaces,
+} from "../registration/pasted-secret";
+import { PastedHold, RotationRecord, SLOT_NAMES, SlotName, slotHolding } from "../registration/secret-rotation";
 import { readLastRun } from "./last-run";
 
 /** Type token; ComponentProvider serves components of module `index` only. */
@@ -99,6 +102,10 @@ export interface NocobaseMailArgs {
     readonly nocobaseClientIdVariable?: string;
     /** NocoBase secret variable that receives the client secret; default MICROSOFT_EMAIL_CLIENT_SECRET. */
     readonly nocobaseClientSecretVariable?: string;
+    /** What NocoBase's Email Settings read: pasted (an administrator pastes the secret) or variables ({{$env...}}); default pasted for a new stack, variables for one deployed before. */
+    readonly emailSettings?: string;
+    /** Key ID of the client secret an administrator confirmed pasting into Email Settings (npm run email-settings); default none. */
+    readonly pastedSecretKeyId?: string;
     /** Write client ID and secret into NocoBase, with the API key from secret config nocobase-entra-mail:nocobaseApiToken or NOCOBASE_API_TOKEN; default false. */
     readonly handOverToNocobase?: boolean;
 }
@@ -134,10 +141,14 @@ export class NocobaseMail extends pulumi.ComponentResource {
     public readonly clientSecretExpiresAt: pulumi.Output<string>;
     /** The first update at or after this instant (RFC 3339) rotates the client secret. */
     public readonly nextRotationAt: pulumi.Output<string>;
-    /** Secret slot ("a" or "b") the next rotation replaces; the other one stays valid as NocoBase's fallback. */
+    /** Secret slot ("a" or "b") the next rotation replaces; the other one stays valid (NocoBase's fallback, or the pasted secret). */
     public readonly nextRotationReplacesSlot: pulumi.Output<string>;
     /** Which secret slot NocoBase holds and each slot's key ID, expiry and window; export it as the stack output secretRotation. */
     public readonly secretRotation: pulumi.Output<SecretRotation>;
+    /** What NocoBase's Email Settings read this run: "pasted" or "variables". */
+    public readonly emailSettings: pulumi.Output<string>;
+    /** In pasted mode, the confirmed secret, a newer one awaiting pasting and the instant to paste it by; every field empty in variables mode. */
+    public readonly pastedSecret: pulumi.Output<PastedSecret>;
     /** NocoBase's HTTP API the hand-over writes through. */
     public readonly nocobaseApiUrl: pulumi.Output<string>;
     /** NocoBase sub-application that holds the variables; empty for the main application. */
@@ -176,8 +187,10 @@ export class NocobaseMail extends pulumi.ComponentResource {
         this.clientSecretKeyId = from((c) => c.registration.clientSecretKeyId);
         this.clientSecretExpiresAt = from((c) => c.registration.clientSecretExpiresAt);
         this.nextRotationAt = from((c) => c.registration.nextRotationAt);
-        this.nextRotationReplacesSlot = from((c) => otherSlot(c.registration.rotationPlan.nocobaseSlot));
+        this.nextRotationReplacesSlot = from((c) => c.nextRotationReplacesSlot);
         this.secretRotation = from((c) => c.secretRotation as pulumi.Output<SecretRotation>);
+        this.emailSettings = from((c) => c.emailSettings.mode);
+        this.pastedSecret = from((c) => c.pastedSecret);
         this.nocobaseApiUrl = pulumi.output(settings.nocobaseTarget.apiUrl);
         this.nocobaseSubApp = pulumi.output(settings.nocobaseSubApp ?? "");
         this.nocobaseClientIdVariable = pulumi.output(settings.nocobaseTarget.clientIdVariable);
@@ -201,6 +214,8 @@ export class NocobaseMail extends pulumi.ComponentResource {
             nextRotationAt: this.nextRotationAt,
             nextRotationReplacesSlot: this.nextRotationReplacesSlot,
             secretRotation: this.secretRotation,
+            emailSettings: this.emailSettings,
+            pastedSecret: this.pastedSecret,
             nocobaseApiUrl: this.nocobaseApiUrl,
             nocobaseSubApp: this.nocobaseSubApp,
             nocobaseClientIdVariable: this.nocobaseClientIdVariable,
@@ -228,6 +243,9 @@ export class NocobaseMail extends pulumi.ComponentResource {
         if (adoptionChange !== undefined) {
             throw new pulumi.RunError(adoptionChange);
         }
+        const emailSettings = checkedEmailSettings(settings, lastRun.rotation);
+        const pasted: PastedHold | undefined = emailSettings.mode === "pasted"
+            ? { confirmedKeyId: settings.pastedSecretKeyId, variablesHandOver: settings.nocobase !== undefined } : undefined;
         // The registration keeps the component's own name, so its children stay `<name>-application`, ...
         const registration = new MailAppRegistration(name, {
             displayName: settings.displayName,
@@ -245,10 +263,18 @@ export class NocobaseMail extends pulumi.ComponentResource {
             publicClientRedirectUris: settings.publicClientRedirectUris.length > 0 ? [...settings.publicClientRedirectUris] : undefined,
             additionalPermissions: settings.additionalPermissions,
             adoptAdminConsentGrantId: settings.adoptAdminConsentGrantId,
+            pasted,
         }, { parent: this, aliases: formerlyAtRoot });
+        // Found in the last run's record: a run never makes the confirmed slot anew, so it holds the same secret after it.
+        const confirmedSlot = pasted?.confirmedKeyId === undefined || lastRun.rotation === undefined ? undefined
+            : slotHolding(lastRun.rotation, pasted.confirmedKeyId);
+        const confirmed = confirmedSlot === undefined || pasted?.confirmedKeyId === undefined ? undefined
+            : { keyId: pasted.confirmedKeyId, slot: confirmedSlot };
+        const pastedSecret = pastedSecretOutput(settings.stack, pasted === undefined ? undefined : confirmed ?? null, registration, this);
+        const nextRotationReplacesSlot = slotNextRotationReplaces(registration.rotationPlan.nocobaseSlot, confirmedSlot, settings.nocobase !== undefined);
 
         if (settings.nocobase === undefined) {
-            return { registration, secretRotation: registration.rotationRecord };
+            return { registration, secretRotation: registration.rotationRecord, emailSettings, pastedSecret, nextRotationReplacesSlot };
         }
         // NocoBase is written last (after every other resource of the registration), so when it has its new
         // secret nothing else can fail before Pulumi records the outputs. The rotation record waits for it:
@@ -265,8 +291,81 @@ export class NocobaseMail extends pulumi.ComponentResource {
             signInAudience: settings.signInAudience,
         }, { parent: this, aliases: formerlyAtRoot, dependsOn: [registration] });
         const secretRotation = pulumi.all([registration.rotationRecord, handover.clientSecretKeyId]).apply(([record]) => record);
-        return { registration, secretRotation };
+        return { registration, secretRotation, emailSettings, pastedSecret, nextRotationReplacesSlot };
     }
+}
+
+/** `npm run email-settings` for the stack: what to paste and the confirmation line. */
+function emailSettingsCommand(stack: string, flags = ""): string {
+    return `npm run email-settings -- --stack ${stack}${flags}`;
+}
+
+/**
+ * The mode this run follows, after refusing a confirmation that names no secret of the stack (before any
+ * resource is declared). An existing stack that has not chosen is told how, once per run.
+ */
+function checkedEmailSettings(settings: Settings, previous: RotationRecord | undefined): EmailSettingsChoice {
+    const choice = emailSettingsChoice(settings.emailSettings, settings.pastedSecretKeyId, previous);
+    const confirmed = settings.pastedSecretKeyId;
+    const problem = confirmed === undefined ? undefined : confirmationProblem(confirmed, previous);
+    if (confirmed !== undefined && problem !== undefined) {
+        const offered = previous?.slots[previous.nocobaseSlot]?.keyId;
+        const fix = offered === undefined
+            ? configChangeCommand(settings.stack, { key: "pastedSecretKeyId", value: undefined })
+            : `paste the stack's newest secret into Email Settings (${emailSettingsCommand(settings.stack, " --show-secret")}), then ` +
+              configChangeCommand(settings.stack, { key: "pastedSecretKeyId", value: offered });
+        throw new pulumi.RunError(formatProblems([{ key: "pastedSecretKeyId", problem: `is ${confirmed}, which ${problem}`, fix }]));
+    }
+    if (!choice.chosen && choice.mode === "variables") {
+        void pulumi.log.warn(`${CONFIG_NAMESPACE}:emailSettings is not set, so this stack keeps its earlier behaviour: NocoBase's ` +
+            "Email Settings are taken to read {{$env...}} variables, and each rotation moves the variables to the new secret. " +
+            "NocoBase documents Email Settings as 'Not adapted' to variables; if an administrator pasted the client ID and secret " +
+            "there instead, a rotation can delete the pasted secret. Choose: " +
+            `${configChangeCommand(settings.stack, { key: "emailSettings", value: "pasted" })} (then confirm the pasted key ID with ` +
+            `${emailSettingsCommand(settings.stack)}), or ${configChangeCommand(settings.stack, { key: "emailSettings", value: "variables" })}.`);
+    }
+    return choice;
+}
+
+/**
+ * The `pastedSecret` output, and in pasted mode the warning that a secret awaits pasting. `confirmed` is
+ * undefined in variables mode and null in pasted mode before the first confirmation.
+ */
+function pastedSecretOutput(stack: string, confirmed: { keyId: string; slot: SlotName } | null | undefined, registration: MailAppRegistration,
+    parent: pulumi.Resource): pulumi.Output<PastedSecret> {
+    if (confirmed === undefined) {
+        return pulumi.output({});
+    }
+    const plan = registration.rotationPlan;
+    return registration.rotationRecord.apply((record): PastedSecret => {
+        const slots = Object.fromEntries(SLOT_NAMES.flatMap((slot) => {
+            const recorded = record.slots[slot];
+            return recorded === null ? [] : [[slot, { keyId: recorded.keyId, expiresAt: recorded.expiresAt,
+                windowStart: recorded.kind === "window" ? recorded.windowStart : undefined }]];
+        }));
+        const status = pasteStatus(confirmed ?? undefined, record.nocobaseSlot, slots, registration.nextRotationAt, plan.waitingForPaste !== undefined);
+        warnAwaitingPaste(stack, status, plan.waitingForPaste !== undefined, parent);
+        return withoutNulls(status);
+    });
+}
+
+function warnAwaitingPaste(stack: string, status: PasteStatus, waits: boolean, parent: pulumi.Resource): void {
+    if (status.awaitingKeyId === null) {
+        return;
+    }
+    const held = status.confirmedKeyId === null
+        ? "No pasted secret is confirmed yet, so no run protects the one in Email Settings"
+        : `Email Settings hold the confirmed secret ${status.confirmedKeyId} (slot ${String(status.confirmedSlot)}, expires ${String(status.confirmedExpiresAt)})`;
+    const wait = waits ? " The due rotation waits for it: the other slot holds the secret NocoBase's variables hold." : "";
+    void pulumi.log.warn(`A new client secret (key ID ${status.awaitingKeyId}, slot ${String(status.awaitingSlot)}) awaits pasting into ` +
+        `NocoBase's Email Settings since ${String(status.awaitingSince ?? "the last rotation")}; paste it and confirm it before ` +
+        `${String(status.pasteBy)}. ${held}.${wait} Fix: ${emailSettingsCommand(stack, " --show-secret")} (paste it), then ` +
+        `${configChangeCommand(stack, { key: "pastedSecretKeyId", value: status.awaitingKeyId })}`, parent);
+}
+
+/** The status as the schema carries it: absent instead of null. */
+function withoutNulls(status: PasteStatus): PastedSecret {
+    return Object.fromEntries(Object.entries(status).filter(([, value]) => value !== null));
 }
 
 /** Every web redirect URI: NocoBase's callbacks, then the kept ones. */
@@ -304,8 +403,31 @@ export interface SecretSlot {
     readonly generation?: number;
 }
 
+/** The `pastedSecret` output: what Email Settings hold and what awaits pasting (pasted mode only). */
+export interface PastedSecret {
+    /** Key ID confirmed pasted into Email Settings (pastedSecretKeyId); absent before the first confirmation. */
+    readonly confirmedKeyId?: string;
+    /** Slot ("a" or "b") of the confirmed secret. */
+    readonly confirmedSlot?: string;
+    /** When the confirmed secret expires (RFC 3339). */
+    readonly confirmedExpiresAt?: string;
+    /** Slot of a newer secret awaiting pasting; absent when Email Settings hold the newest. */
+    readonly awaitingSlot?: string;
+    /** Key ID of the secret awaiting pasting. */
+    readonly awaitingKeyId?: string;
+    /** Start of the rotation window the awaiting secret was made for (RFC 3339). */
+    readonly awaitingSince?: string;
+    /** Paste and confirm the awaiting secret before this instant (RFC 3339). */
+    readonly pasteBy?: string;
+    /** True while a due rotation waits for the paste (the variables hold the newest slot, Email Settings the other). */
+    readonly rotationWaitsForPaste?: boolean;
+}
+
 interface DeclaredChildren {
     readonly registration: MailAppRegistration;
+    readonly emailSettings: EmailSettingsChoice;
+    readonly pastedSecret: pulumi.Output<PastedSecret>;
+    readonly nextRotationReplacesSlot: string;
     /** The rotation record, resolved only once NocoBase holds the secret it names. */
     readonly secretRotation: pulumi.Output<RotationOutput>;
 }

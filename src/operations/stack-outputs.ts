@@ -43,6 +43,19 @@ export interface StackOutputs {
     readonly fallbackSecretKeyId?: string;
     /** Start of the rotation window NocoBase's secret was made for (RFC 3339); absent for a secret of the single-secret layout. */
     readonly nocobaseSecretWindowStart?: string;
+    /** Every client secret the stack manages, with its expiry (both slots of `secretRotation`). */
+    readonly managedSecrets?: readonly { readonly keyId: string; readonly expiresAt: string }[];
+    /** What NocoBase's Email Settings read, "pasted" or "variables"; absent from older stacks (variables). */
+    readonly emailSettings?: string;
+    /** In pasted mode: the confirmed secret, a newer one awaiting pasting, the instant to paste it by (absent fields: none). */
+    readonly pastedSecret?: {
+        readonly confirmedKeyId?: string;
+        readonly confirmedExpiresAt?: string;
+        readonly awaitingKeyId?: string;
+        readonly awaitingSince?: string;
+        readonly pasteBy?: string;
+        readonly rotationWaitsForPaste?: boolean;
+    };
 }
 
 const STRING_FIELDS = [
@@ -112,6 +125,14 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
     if (typeof record.adminConsent !== "boolean") {
         missing.push("adminConsent");
     }
+    if (record.emailSettings !== undefined && record.emailSettings !== "pasted" && record.emailSettings !== "variables") {
+        missing.push("emailSettings");
+    }
+    const pasted = record.pastedSecret;
+    if (pasted !== undefined && (typeof pasted !== "object" || pasted === null || Array.isArray(pasted) ||
+        !Object.entries(pasted).every(([k, v]) => typeof v === (k === "rotationWaitsForPaste" ? "boolean" : "string")))) {
+        missing.push("pastedSecret");
+    }
     if (missing.length > 0) {
         throw new Error(`${source}: missing or malformed stack outputs: ${missing.join(", ")}. ` +
             "Export them with this project's program (pulumi up), then: " +
@@ -126,10 +147,10 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
 
 /** The stack's secrets from `secretRotation`; stacks of the single-secret layout manage one secret only. */
 function managedSecrets(record: Record<string, unknown>, source: string):
-    Pick<StackOutputs, "managedSecretKeyIds" | "fallbackSecretKeyId" | "nocobaseSecretWindowStart"> {
+    Pick<StackOutputs, "managedSecretKeyIds" | "fallbackSecretKeyId" | "nocobaseSecretWindowStart" | "managedSecrets"> {
     const own = record.clientSecretKeyId as string;
     if (record.secretRotation === undefined) {
-        return { managedSecretKeyIds: [own] };
+        return { managedSecretKeyIds: [own], managedSecrets: [{ keyId: own, expiresAt: record.clientSecretExpiresAt as string }] };
     }
     let rotation;
     try {
@@ -143,6 +164,7 @@ function managedSecrets(record: Record<string, unknown>, source: string):
     const held = rotation === undefined ? undefined : rotation.slots[rotation.nocobaseSlot];
     return {
         managedSecretKeyIds: [...new Set([own, ...slots.map((slot) => slot.keyId)])],
+        managedSecrets: slots.map((slot) => ({ keyId: slot.keyId, expiresAt: slot.expiresAt })),
         ...(fallback === undefined ? {} : { fallbackSecretKeyId: fallback.keyId }),
         ...(held?.kind === "window" ? { nocobaseSecretWindowStart: held.windowStart } : {}),
     };

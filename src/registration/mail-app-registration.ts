@@ -9,7 +9,7 @@ import { ApiPermission, requiredResourceAccesses } from "./kept-settings";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "./graph-identifiers";
 import { RotationOutput } from "./rotation-record";
 import {
-    INHERITED_IGNORED_INPUTS, planRotation, RotationPlan, RotationPolicy, RotationRecord, rfc3339, SLOT_NAMES, SlotName,
+    INHERITED_IGNORED_INPUTS, PastedHold, planRotation, RotationPlan, RotationPolicy, RotationRecord, rfc3339, SLOT_NAMES, SlotName,
     SlotRecord, slotInputs,
 } from "./secret-rotation";
 import { admitsPersonalAccounts, DEFAULT_SIGN_IN_AUDIENCE, SignInAudience } from "./sign-in-audience";
@@ -45,6 +45,8 @@ export interface MailAppRegistrationArgs {
     readonly additionalPermissions?: readonly ApiPermission[];
     /** ID of an existing tenant-wide grant to import when granting admin consent. Default none. */
     readonly adoptAdminConsentGrantId?: string;
+    /** When an administrator pastes the secret into Email Settings: the confirmed one, never made anew. Default none (variables). */
+    readonly pasted?: PastedHold;
 }
 
 /**
@@ -132,7 +134,7 @@ export class MailAppRegistration extends pulumi.ComponentResource {
             useExisting: adopted ? true : undefined,
         }, { parent: this, retainOnDelete: adopted ? true : undefined });
 
-        this.rotationPlan = planRotation(args.previousRotation, args.rotation, args.now ?? new Date());
+        this.rotationPlan = planRotation(args.previousRotation, args.rotation, args.now ?? new Date(), args.pasted);
         const slots: Partial<Record<SlotName, azuread.ApplicationPassword>> = {};
         for (const slot of SLOT_NAMES) {
             const spec = this.rotationPlan.slots[slot];

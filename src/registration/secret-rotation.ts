@@ -9,6 +9,10 @@
  * last successful run left in the stack outputs (every other slot), so two runs in one window declare
  * byte-identical inputs. The record is also how a run knows which slot NocoBase holds: the clock alone
  * cannot tell after a pause longer than a window or a "rotate now".
+ *
+ * When an administrator pastes the secret into NocoBase's Email Settings (pasted-secret.ts), the record's
+ * NocoBase slot is the newest secret, the one offered for pasting, and the slot holding the confirmed
+ * pasted secret is never made anew: a due rotation makes the other slot instead.
  */
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -97,6 +101,24 @@ export interface RotationPlan {
     readonly rotation: { readonly slot: SlotName; readonly reason: RotationReason; readonly deleteBeforeReplace: boolean } | undefined;
     /** The first run at or after this instant rotates (or at once after raising the generation). */
     readonly nextRotationAt: Date;
+    /**
+     * A rotation that is due but waits: the slot it would make holds the confirmed pasted secret and the other
+     * one the secret NocoBase's variables hold, and neither may be deleted. Undefined when nothing waits.
+     */
+    readonly waitingForPaste: RotationReason | undefined;
+}
+
+/** What an administrator pasted into Email Settings, when the Email Manager reads a pasted secret. */
+export interface PastedHold {
+    /** Key ID of the secret confirmed pasted; undefined before the first confirmation. Must be one of the record's slots. */
+    readonly confirmedKeyId: string | undefined;
+    /** Whether NocoBase's variables receive the newest secret too (an API key is configured): that slot is protected as well. */
+    readonly variablesHandOver: boolean;
+}
+
+/** The slot of the previous record holding `keyId`, compared without regard to case; undefined when none does. */
+export function slotHolding(record: RotationRecord, keyId: string): SlotName | undefined {
+    return SLOT_NAMES.find((slot) => record.slots[slot]?.keyId.toLowerCase() === keyId.toLowerCase());
 }
 
 function windowSpec(window: RotationWindow, policy: RotationPolicy): SlotSpec {
@@ -118,11 +140,14 @@ function rotationDue(held: SlotSpec, window: RotationWindow, policy: RotationPol
  * Decides this run's slots from the last run's record (undefined for a new stack), the policy and "now".
  * Only the slot NocoBase does not hold is ever made anew; the other keeps its recorded spec.
  */
-export function planRotation(previous: RotationRecord | undefined, policy: RotationPolicy, now: Date): RotationPlan {
+export function planRotation(previous: RotationRecord | undefined, policy: RotationPolicy, now: Date, pasted?: PastedHold): RotationPlan {
     const window = rotationWindow(now, policy);
     if (previous === undefined) {
         const slots = { a: windowSpec(window, policy) };
-        return { window, slots, nocobaseSlot: "a", rotation: { slot: "a", reason: "first secret", deleteBeforeReplace: false }, nextRotationAt: window.nextRotationAt };
+        return {
+            window, slots, nocobaseSlot: "a", rotation: { slot: "a", reason: "first secret", deleteBeforeReplace: false },
+            nextRotationAt: window.nextRotationAt, waitingForPaste: undefined,
+        };
     }
     const heldSlot = previous.nocobaseSlot;
     const held = previous.slots[heldSlot];
@@ -137,15 +162,32 @@ export function planRotation(previous: RotationRecord | undefined, policy: Rotat
         if (spareRecord !== undefined) {
             slots[spare] = spareRecord;
         }
-        return { window, slots, nocobaseSlot: heldSlot, rotation: undefined, nextRotationAt: nextRotation(held, policy) };
+        return { window, slots, nocobaseSlot: heldSlot, rotation: undefined, nextRotationAt: nextRotation(held, policy), waitingForPaste: undefined };
     }
     const made = windowSpec(window, policy);
+    const confirmedSlot = pasted?.confirmedKeyId === undefined ? undefined : slotHolding(previous, pasted.confirmedKeyId);
+    if (pasted?.confirmedKeyId !== undefined && confirmedSlot === undefined) {
+        throw new Error(`the confirmed pasted secret ${pasted.confirmedKeyId} is in neither slot of the rotation record`);
+    }
+    if (confirmedSlot === spare) {
+        // The Email Manager holds the older secret and the newest was never confirmed: the newest is made
+        // anew (nothing holds it), unless NocoBase's variables hold it, when the rotation waits for the paste.
+        const slots = { [spare]: spareRecord, [heldSlot]: pasted?.variablesHandOver === true ? held : made };
+        if (pasted?.variablesHandOver === true) {
+            return { window, slots, nocobaseSlot: heldSlot, rotation: undefined, nextRotationAt: nextRotation(held, policy), waitingForPaste: reason };
+        }
+        return {
+            window, slots, nocobaseSlot: heldSlot, rotation: { slot: heldSlot, reason, deleteBeforeReplace: true },
+            nextRotationAt: nextRotation(made, policy), waitingForPaste: undefined,
+        };
+    }
     return {
         window,
         slots: { [heldSlot]: held, [spare]: made },
         nocobaseSlot: spare,
         rotation: { slot: spare, reason, deleteBeforeReplace: true },
         nextRotationAt: nextRotation(made, policy),
+        waitingForPaste: undefined,
     };
 }
 

@@ -11,7 +11,7 @@ const INPUTS: Record<string, string> = {
     grantAdminConsent: "boolean", owners: "array<string>", additionalWebRedirectUris: "array<string>",
     spaRedirectUris: "array<string>", publicClientRedirectUris: "array<string>", additionalPermissions: "array<string>",
     adoptAdminConsentGrantId: "string", adoptApplicationObjectId: "string", nocobaseApiUrl: "string",
-    nocobaseClientIdVariable: "string", nocobaseClientSecretVariable: "string", handOverToNocobase: "boolean",
+    nocobaseClientIdVariable: "string", nocobaseClientSecretVariable: "string", emailSettings: "string", pastedSecretKeyId: "string", handOverToNocobase: "boolean",
 };
 
 /** Outputs: the stack's outputs, under the same names. */
@@ -21,6 +21,7 @@ const OUTPUTS: Record<string, string> = {
     owners: "array<string>", additionalPermissions: "array<string>",
     adminConsent: "boolean", clientSecret: "string", clientSecretKeyId: "string", clientSecretExpiresAt: "string",
     nextRotationAt: "string", nextRotationReplacesSlot: "string", secretRotation: "ref:SecretRotation",
+    emailSettings: "string", pastedSecret: "ref:PastedSecret",
     nocobaseApiUrl: "string", nocobaseSubApp: "string", nocobaseClientIdVariable: "string",
     nocobaseClientSecretVariable: "string",
 };

@@ -11,6 +11,8 @@ import { after, before, describe, it } from "node:test";
 import { checkEnvironments, type DoctorOptions, type DoctorServices } from "../../src/operations/doctor/check-environments";
 import type { EnvironmentReport } from "../../src/operations/doctor/findings";
 import { probeSecret } from "../../src/operations/doctor/secret-probe";
+import { renderTable } from "../../src/operations/doctor/report-rendering";
+import { rfc3339 } from "../../src/registration/secret-rotation";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 import { runScript } from "./emulator/child-process";
 import { signInTo } from "../../src/microsoft/credentials";
@@ -210,6 +212,78 @@ describe("doctor", () => {
         const beyond = await reportAfter(lastRunBefore(100));
         assert.deepEqual(beyond.report.findings.map((f) => [f.code, f.severity]), [["secret-expiring", "warning"], ["rotation-missed", "error"]]);
         assert.match(beyond.report.findings[1].message, /beyond the schedule's slack of 60 days, so the secret NocoBase leaves at the rotation stays valid less than a rotation period \(60 days\)/);
+    });
+
+    describe("pasted Email Settings", () => {
+        const DAY = 86400_000;
+        /** Slot a holds the secret Email Settings hold (confirmed); slot b, the stack's newest, awaits pasting unless `confirmNewest`. */
+        const pasted = (env: SeededStackOutputs, options: { pasteInDays: number; confirmNewest?: boolean; confirmedValidDays?: number }) => {
+            const { credential } = emulator.directory.addPassword(app(env), "nocobase-mail slot a", new Date(Date.now() + (options.confirmedValidDays ?? 90) * DAY), Date.now() - 60 * DAY);
+            const slot = (keyId: string, expiresAt: string) => ({ kind: "window", windowStart: "2026-09-03T00:00:00Z", generation: 1, expiresAt: rfc3339(new Date(expiresAt)), keyId });
+            const outputs = env as unknown as Record<string, unknown>;
+            outputs.secretRotation = { nocobaseSlot: "b", slots: { a: slot(credential.keyId, credential.endDateTime), b: slot(env.clientSecretKeyId, env.clientSecretExpiresAt) } };
+            outputs.emailSettings = "pasted";
+            outputs.pastedSecret = options.confirmNewest === true
+                ? { confirmedKeyId: env.clientSecretKeyId, confirmedSlot: "b", confirmedExpiresAt: env.clientSecretExpiresAt }
+                : {
+                    confirmedKeyId: credential.keyId, confirmedSlot: "a", confirmedExpiresAt: credential.endDateTime, awaitingSlot: "b",
+                    awaitingKeyId: env.clientSecretKeyId, awaitingSince: "2026-11-02T00:00:00Z", pasteBy: new Date(Date.now() + options.pasteInDays * DAY).toISOString(),
+                };
+            return credential;
+        };
+
+        it("reports the confirmed secret, its expiry at Microsoft, and a newer one awaiting pasting, healthy before --warn-days", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "pasted-healthy" });
+            const held = pasted(env, { pasteInDays: 50 });
+            const [report] = await check([env], { probeSecret: false });
+            assert.equal(report.outcome, "healthy", JSON.stringify(report.findings));
+            assert.deepEqual(report.pastedSecret, {
+                confirmedKeyId: held.keyId, confirmedExpiresAt: held.endDateTime, awaitingKeyId: env.clientSecretKeyId,
+                awaitingSince: "2026-11-02T00:00:00Z", pasteBy: (env as unknown as { pastedSecret: { pasteBy: string } }).pastedSecret.pasteBy,
+            });
+            const table = renderTable([report], 400);
+            assert.ok(table.includes(`Email Settings (pasted): hold ${held.keyId}, expires ${held.endDateTime}; ${env.clientSecretKeyId} awaits pasting since 2026-11-02T00:00:00Z`), table);
+        });
+
+        it("reports a paste due within --warn-days as a finding, and none when Email Settings hold the newest", async () => {
+            assert.deepEqual(await codesAfter({}, (env) => { pasted(env, { pasteInDays: 10 }); }, { probeSecret: false }), ["paste-due"]);
+            assert.deepEqual(await codesAfter({}, (env) => { pasted(env, { pasteInDays: 10 }); }, { probeSecret: false, warnDays: 5 }), []);
+            assert.deepEqual(await codesAfter({}, (env) => { pasted(env, { pasteInDays: 1, confirmNewest: true }); }, { probeSecret: false }), []);
+        });
+
+        it("reports an error when the confirmed secret is gone or has expired", async () => {
+            assert.deepEqual(await codesAfter({}, (env) => {
+                const held = pasted(env, { pasteInDays: 50 });
+                app(env).passwordCredentials = app(env).passwordCredentials.filter((p) => p.keyId !== held.keyId);
+            }, { probeSecret: false }), ["pasted-secret-missing"]);
+            assert.deepEqual(await codesAfter({}, (env) => {
+                const held = pasted(env, { pasteInDays: 50 });
+                held.endDateTime = new Date(Date.now() - 60_000).toISOString();
+            }, { probeSecret: false }), ["pasted-secret-expired"]);
+        });
+
+        it("reports a rotation that waits for the paste as paste-due, not as a missed run", async () => {
+            const codes = await codesAfter({}, (env) => {
+                pasted(env, { pasteInDays: 80 });
+                const outputs = env as unknown as { nextRotationAt: string; pastedSecret: Record<string, unknown> };
+                outputs.nextRotationAt = new Date(Date.now() - 20 * DAY).toISOString();
+                outputs.pastedSecret.rotationWaitsForPaste = true;
+            }, { probeSecret: false });
+            assert.deepEqual(codes, ["paste-due"]);
+            // The same passed rotation without the wait is a missed run.
+            assert.ok((await codesAfter({}, (env) => {
+                pasted(env, { pasteInDays: 80 });
+                (env as unknown as { nextRotationAt: string }).nextRotationAt = new Date(Date.now() - 20 * DAY).toISOString();
+            }, { probeSecret: false })).includes("rotation-missed"));
+        });
+
+        it("says nothing about Email Settings for a stack whose Email Settings read variables", async () => {
+            const env = emulator.directory.seedEnvironment({ environment: "variables" });
+            (env as unknown as Record<string, unknown>).emailSettings = "variables";
+            const [report] = await check([env], { probeSecret: false });
+            assert.equal(report.pastedSecret, undefined);
+            assert.equal(report.outcome, "healthy");
+        });
     });
 
     it("reports a missing service principal", async () => {

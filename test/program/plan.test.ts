@@ -26,12 +26,15 @@ describe("offline plan", () => {
         for (const scope of ["email", "offline_access", "IMAP.AccessAsUser.All", "SMTP.Send", "User.Read"]) {
             assert.match(stdout, new RegExp(`${scope.replace(".", "\\.")}\\s+[0-9a-f-]{36}  Scope`));
         }
-        assert.match(stdout, /NocoBase is to hold slot a/);
-        assert.match(stdout, /slot a\s+\("nocobase-mail-client-secret-a"\) NocoBase's secret, made this run/);
+        assert.match(stdout, /the newest, slot a, is offered for pasting/);
+        assert.match(stdout, /slot a\s+\("nocobase-mail-client-secret-a"\) newest secret, made this run/);
         assert.match(stdout, /made for\s+window starting 2026-11-03T00:00:00Z, generation 1/);
         assert.match(stdout, /expires\s+2027-02-01T00:00:00Z/);
         assert.match(stdout, /slot b\s+empty until the first rotation/);
-        assert.match(stdout, /next rotation\s+first `pulumi up` at or after 2026-12-03T00:00:00Z: replaces slot b, moves NocoBase to it/);
+        assert.match(stdout, /next rotation\s+first `pulumi up` at or after 2026-12-03T00:00:00Z: replaces slot b, and offers its secret for pasting/);
+        assert.match(stdout, /Email Settings\s+pasted: an administrator pastes client ID and secret \(npm run email-settings -- --stack dev\)/);
+        assert.match(stdout, /confirmed pasted\s+none yet \(pastedSecretKeyId unset\): no run protects the secret in Email Settings/);
+        assert.match(stdout, /awaiting pasting\s+slot a, made for the window starting 2026-11-03T00:00:00Z; paste and confirm it before 2026-12-03T00:00:00Z/);
         assert.match(stdout, /overlap\s+slot a stays valid 60 days after 2026-12-03T00:00:00Z/);
         assert.match(stdout, /clientSecret is a secret/);
         assert.match(stdout, /NocoBase hand-over\s+not configured \(nocobaseApiToken unset\)/);
@@ -79,6 +82,31 @@ describe("offline plan", () => {
         assert.match(stdout, /key ID\s+999bb40c-9b34-4ccf-86b3-96d8af0cf3d3/);
         assert.match(stdout, /slot b\s+\("nocobase-mail-client-secret-b"\) NocoBase's secret, made this run/);
         assert.match(stdout, /based on\s+the earlier outputs given with --outputs/);
+        // An existing stack that has not chosen what Email Settings read keeps variables and is told how to choose.
+        assert.match(stdout, /Email Settings\s+variables: they are taken to read \{\{\$env\.MICROSOFT_EMAIL_CLIENT_ID\}\}/);
+        assert.match(stdout, /not chosen\s+emailSettings is not set[\s\S]*"Not adapted"[\s\S]*pulumi config set --stack dev nocobase-entra-mail:emailSettings pasted\n/);
+    });
+
+    it("plans a pasted stack whose administrator has not pasted the newest secret: that slot is made anew, the confirmed one kept", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const A = "aaaaaaaa-0000-4000-8000-000000000001";
+        fs.writeFileSync(path.join(dir, "Pulumi.shop.yaml"), ["config:", "  nocobase-entra-mail:nocobaseUrl: https://shop.example.com",
+            "  nocobase-entra-mail:secretRotationDays: 30", "  nocobase-entra-mail:secretLifetimeDays: 90",
+            `  nocobase-entra-mail:pastedSecretKeyId: ${A}`].join("\n"));
+        const slot = (keyId: string, windowStart: string, expiresAt: string) => ({ kind: "window", windowStart, generation: 1, expiresAt, keyId });
+        const file = path.join(dir, "outputs.json");
+        fs.writeFileSync(file, JSON.stringify({ environment: "shop", secretRotation: { nocobaseSlot: "b", slots: {
+            a: slot(A, "2026-11-03T00:00:00Z", "2027-02-01T00:00:00Z"),
+            b: slot("bbbbbbbb-0000-4000-8000-000000000002", "2026-12-03T00:00:00Z", "2027-03-03T00:00:00Z"),
+        } } }));
+        const { code, stdout, stderr } = plan("--stack", "shop", "--stacks-dir", dir, "--at", "2027-01-02T12:00:00Z", "--outputs", file);
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /slot a\s+\("nocobase-mail-client-secret-a"\) confirmed pasted in Email Settings, never made anew, kept as it is/);
+        assert.match(stdout, /slot b\s+\("nocobase-mail-client-secret-b"\) newest secret, made this run \(any earlier secret in this slot deleted first\)/);
+        assert.match(stdout, /next rotation\s+first `pulumi up` at or after 2027-02-01T00:00:00Z: replaces slot b, offering its secret again/);
+        assert.match(stdout, new RegExp(`confirmed pasted\\s+${A} \\(slot a, expires 2027-02-01T00:00:00Z\\)`));
+        assert.match(stdout, /awaiting pasting\s+slot b, made for the window starting 2027-01-02T00:00:00Z; paste and confirm it before 2027-02-01T00:00:00Z/);
+        assert.doesNotMatch(stdout, /not chosen/);
     });
 
     it("refuses the outputs of another stack, naming both stacks and the command for the right file, exit 2", () => {

@@ -94,8 +94,8 @@ describe("program: registration for the default audience", () => {
         assert.deepEqual(result.secretOutputs, ["clientSecret"]);
         assert.deepEqual(Object.keys(result.outputs).sort(), [
             "additionalPermissions", "adminConsent", "applicationObjectId", "clientId", "clientSecret", "clientSecretExpiresAt",
-            "clientSecretKeyId", "displayName", "environment", "nextRotationAt", "nextRotationReplacesSlot", "nocobaseApiUrl",
-            "nocobaseClientIdVariable", "nocobaseClientSecretVariable", "nocobaseSubApp", "owners", "redirectUris", "secretRotation",
+            "clientSecretKeyId", "displayName", "emailSettings", "environment", "nextRotationAt", "nextRotationReplacesSlot", "nocobaseApiUrl",
+            "nocobaseClientIdVariable", "nocobaseClientSecretVariable", "nocobaseSubApp", "owners", "pastedSecret", "redirectUris", "secretRotation",
             "servicePrincipalObjectId", "signInAudience", "tenantId",
         ]);
         assert.equal(result.outputs.tenantId, MOCK_DEPLOYER.tenantId);
@@ -222,6 +222,125 @@ describe("program: secret rotation", () => {
         assert.equal(outcome.runError, true, "a configuration mistake, printed without a stack trace");
         assert.match(outcome.message ?? "", /Cannot tell which client secret NocoBase holds[\s\S]*Fix: /);
         assert.deepEqual(outcome.registrations, [NOCOBASE_MAIL, STACK_REFERENCE]);
+    });
+});
+
+describe("program: what NocoBase's Email Settings read", () => {
+    const config = { nocobaseUrl: "https://crm.example.com", secretRotationDays: "30", secretLifetimeDays: "90" };
+    const pastedConfig = { ...config, emailSettings: "pasted" };
+    const windowStart = new Date("2026-11-03T00:00:00Z");
+    const at = (days: number) => new Date(windowStart.getTime() + days * 86400000);
+    const passwords = (result: ProgramRun) => Object.fromEntries(result.registrations.filter((r) => r.type === PASSWORD).map((r) => [r.name, r.inputs]));
+    const password = (result: ProgramRun, slot: string) => result.registrations.find((r) => r.name === `nocobase-mail-client-secret-${slot}`);
+    type Record = { nocobaseSlot: string; slots: Partial<{ [slot: string]: { keyId: string; expiresAt: string } | null }> };
+    const record = (result: ProgramRun) => result.outputs.secretRotation as Record;
+    const keyOf = (result: ProgramRun, slot: string) => String(record(result).slots[slot]?.keyId);
+
+    async function capturingWarnings<T>(body: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+        const warnings: string[] = [];
+        const original = console.warn;
+        console.warn = (...args: unknown[]) => { warnings.push(args.map(String).join(" ")); };
+        try {
+            return { value: await body(), warnings };
+        } finally {
+            console.warn = original;
+        }
+    }
+
+    it("gives a new stack pasted, offering its first secret for pasting by the next rotation", async () => {
+        const { value: first, warnings } = await capturingWarnings(() => run(config, { now: at(1) }));
+        assert.equal(first.outputs.emailSettings, "pasted");
+        assert.deepEqual(first.outputs.pastedSecret, {
+            awaitingSlot: "a", awaitingKeyId: first.outputs.clientSecretKeyId, awaitingSince: "2026-11-03T00:00:00Z", pasteBy: "2026-12-03T00:00:00Z",
+        });
+        const awaiting = warnings.filter((w) => w.includes("awaits pasting"));
+        assert.equal(awaiting.length, 1);
+        assert.match(awaiting[0], /before 2026-12-03T00:00:00Z\. No pasted secret is confirmed yet/);
+        assert.ok(awaiting[0].includes(`pulumi config set --stack dev nocobase-entra-mail:pastedSecretKeyId ${String(first.outputs.clientSecretKeyId)}`));
+        assert.ok(!awaiting[0].includes(String(first.outputs.clientSecret)), "the warning never carries the secret");
+    });
+
+    it("keeps an existing stack that has not chosen on variables, rotating as before, and tells it once to choose", async () => {
+        const before = await run(config, { now: at(1) });
+        const { value: after, warnings } = await capturingWarnings(() => run(config, { now: at(31), previousOutputs: before.outputs }));
+        assert.equal(after.outputs.emailSettings, "variables");
+        assert.deepEqual(after.outputs.pastedSecret, {});
+        assert.equal(record(after).nocobaseSlot, "b");
+        assert.deepEqual(passwords(after)["nocobase-mail-client-secret-a"], passwords(before)["nocobase-mail-client-secret-a"]);
+        const told = warnings.filter((w) => w.includes("emailSettings is not set"));
+        assert.equal(told.length, 1);
+        assert.match(told[0], /pulumi config set --stack dev nocobase-entra-mail:emailSettings pasted .* or pulumi config set --stack dev nocobase-entra-mail:emailSettings variables\.$/);
+        const chosen = await capturingWarnings(() => run({ ...config, emailSettings: "variables" }, { now: at(32), previousOutputs: after.outputs }));
+        assert.deepEqual(chosen.warnings.filter((w) => w.includes("emailSettings is not set")), [], "a stack that chose is not told again");
+        assert.deepEqual(passwords(chosen.value), passwords(after), "choosing variables changes nothing");
+    });
+
+    it("never makes the confirmed slot anew: a due rotation fills the other slot, again while it is not confirmed", async () => {
+        const first = await run(pastedConfig, { now: at(1) });
+        const a = keyOf(first, "a");
+        const confirmedA = { ...pastedConfig, pastedSecretKeyId: a };
+        const second = await run(confirmedA, { now: at(31), previousOutputs: first.outputs });
+        assert.deepEqual(passwords(second)["nocobase-mail-client-secret-a"], passwords(first)["nocobase-mail-client-secret-a"]);
+        assert.equal(record(second).nocobaseSlot, "b");
+        assert.equal(second.outputs.nextRotationReplacesSlot, "b", "the unconfirmed newest slot, not the pasted one");
+        assert.deepEqual(second.outputs.pastedSecret, {
+            confirmedKeyId: a, confirmedSlot: "a", confirmedExpiresAt: "2027-02-01T00:00:00Z",
+            awaitingSlot: "b", awaitingKeyId: keyOf(second, "b"), awaitingSince: "2026-12-03T00:00:00Z", pasteBy: "2027-01-02T00:00:00Z",
+        });
+        // Never confirmed: the next rotation makes b anew (delete-before-replace) and keeps a exactly.
+        const third = await run(confirmedA, { now: at(61), previousOutputs: second.outputs });
+        assert.deepEqual(passwords(third)["nocobase-mail-client-secret-a"], passwords(first)["nocobase-mail-client-secret-a"]);
+        assert.equal(password(third, "a")?.options?.deleteBeforeReplace, false);
+        assert.deepEqual(passwords(third)["nocobase-mail-client-secret-b"].rotateWhenChanged, { rotationWindowStart: "2027-01-02T00:00:00Z", generation: "1" });
+        assert.equal(password(third, "b")?.options?.deleteBeforeReplace, true);
+        assert.equal(record(third).nocobaseSlot, "b");
+        assert.equal((third.outputs.pastedSecret as { pasteBy: string }).pasteBy, "2027-02-01T00:00:00Z", "a's expiry comes before the next rotation");
+        // Confirmed b: the next rotation makes a anew.
+        const fourth = await run({ ...pastedConfig, pastedSecretKeyId: keyOf(third, "b") }, { now: at(91), previousOutputs: third.outputs });
+        assert.deepEqual(passwords(fourth)["nocobase-mail-client-secret-b"], passwords(third)["nocobase-mail-client-secret-b"]);
+        assert.equal(record(fourth).nocobaseSlot, "a");
+        assert.equal(fourth.outputs.nextRotationReplacesSlot, "a", "a, offered and not yet confirmed, is made anew again; b stays");
+        assert.equal(password(fourth, "a")?.options?.deleteBeforeReplace, true);
+    });
+
+    it("with an API key too, protects both the confirmed secret and the variables' one: the rotation waits for the paste", async () => {
+        const withKey = { ...pastedConfig, nocobaseApiToken: "a-nocobase-api-key" };
+        const first = await run(withKey, { now: at(1), secretKeys: ["nocobaseApiToken"] });
+        const confirmedA = { ...withKey, pastedSecretKeyId: keyOf(first, "a") };
+        const second = await run(confirmedA, { now: at(31), previousOutputs: first.outputs, secretKeys: ["nocobaseApiToken"] });
+        assert.equal(record(second).nocobaseSlot, "b", "the variables move to the new secret");
+        const { value: third, warnings } = await capturingWarnings(() => run(confirmedA, { now: at(61), previousOutputs: second.outputs, secretKeys: ["nocobaseApiToken"] }));
+        assert.deepEqual(passwords(third), passwords(second), "neither slot is made anew");
+        assert.deepEqual(record(third), record(second));
+        assert.equal((third.outputs.pastedSecret as { pasteBy: string }).pasteBy, "2027-02-01T00:00:00Z", "only the held secret's expiry bounds the paste");
+        assert.equal((third.outputs.pastedSecret as { rotationWaitsForPaste?: boolean }).rotationWaitsForPaste, true);
+        assert.equal((second.outputs.pastedSecret as { rotationWaitsForPaste?: boolean }).rotationWaitsForPaste, undefined);
+        assert.ok(warnings.some((w) => w.includes("The due rotation waits for it")), JSON.stringify(warnings));
+    });
+
+    it("refuses a confirmation of a secret the stack does not hold, naming the fix, before any secret is declared", async () => {
+        const first = await run(pastedConfig, { now: at(1) });
+        const stranger = "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd";
+        const outcome = runInChild({ stack: "dev", config: { ...pastedConfig, pastedSecretKeyId: stranger }, now: at(2), previousOutputs: first.outputs });
+        assert.equal(outcome.ok, false);
+        assert.equal(outcome.runError, true);
+        assert.match(outcome.message ?? "", new RegExp(`pastedSecretKeyId is ${stranger}, which is not a client secret of this stack`));
+        assert.ok((outcome.message ?? "").includes(`Fix: paste the stack's newest secret into Email Settings (npm run email-settings -- --stack dev --show-secret), then ` +
+            `pulumi config set --stack dev nocobase-entra-mail:pastedSecretKeyId ${keyOf(first, "a")}`), outcome.message);
+        assert.deepEqual(outcome.registrations, [NOCOBASE_MAIL, STACK_REFERENCE]);
+        const fresh = runInChild({ stack: "dev", config: { ...pastedConfig, pastedSecretKeyId: stranger }, now: at(2), previousOutputs: {} });
+        assert.match(fresh.message ?? "", /has made none yet[\s\S]*Fix: pulumi config rm --stack dev nocobase-entra-mail:pastedSecretKeyId/);
+        assert.deepEqual(fresh.registrations, [NOCOBASE_MAIL, STACK_REFERENCE]);
+    });
+
+    it("refuses an unknown emailSettings value and a malformed key ID before anything is registered", async () => {
+        const unknown = await runExpectingFailure({ nocobaseUrl: "https://crm.example.com", emailSettings: "manual" });
+        assert.match(unknown.error.message, /emailSettings is "manual"; it must be one of pasted, variables/);
+        assert.match(unknown.error.message, /Fix: pulumi config set --stack dev nocobase-entra-mail:emailSettings pasted/);
+        assert.deepEqual(unknown.registrations, []);
+        const malformed = await runExpectingFailure({ nocobaseUrl: "https://crm.example.com", pastedSecretKeyId: "slot-a" });
+        assert.match(malformed.error.message, /pastedSecretKeyId is "slot-a", not a client secret's key ID/);
+        assert.deepEqual(malformed.registrations, []);
     });
 });
 

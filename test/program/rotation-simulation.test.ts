@@ -36,6 +36,14 @@ interface Scenario {
     readonly runDays?: readonly number[];
     /** End at the first violation (for the broken policies, which only need to be caught once). */
     readonly stopAtViolation?: boolean;
+    /**
+     * Email Settings pasted by an administrator: each secret offered is pasted and confirmed after a random
+     * delay up to `maxDelayDays` (before the stated deadline when `inTime`), or, with `neverShare` of the
+     * offers, never. Without it, Email Settings read the variables.
+     */
+    readonly administrator?: { readonly maxDelayDays: number; readonly inTime: boolean; readonly neverShare?: number };
+    /** No API key and no push: nothing reads NocoBase's variables, only the pasted Email Settings. */
+    readonly withoutVariables?: boolean;
 }
 
 interface Outcome {
@@ -44,6 +52,8 @@ interface Outcome {
     readonly rotations: number;
     readonly quietRuns: number;
     readonly failedRuns: number;
+    /** Confirmed pastes by the administrator. */
+    readonly pastes: number;
 }
 
 /** The first day (counted from START) at or after `day` that falls on the first day of a window. */
@@ -65,9 +75,13 @@ async function simulate(s: Scenario): Promise<Outcome> {
         secretRotationDays: String(s.rotationDays),
         secretLifetimeDays: String(s.lifetimeDays),
     };
-    if (!pushLater) {
+    if (!pushLater && s.withoutVariables !== true) {
         config.nocobaseApiToken = TOKEN;
     }
+    config.emailSettings = s.administrator === undefined ? "variables" : "pasted";
+    /** The administrator's next paste: the key ID offered and the day it is pasted and confirmed. */
+    let paste: { day: number; keyId: string } | undefined;
+    let pastes = 0;
     const withinSlack = s.maxGapDays <= slackDays(s) && s.handoverFailureRate === undefined;
     let generation = 1;
     let nextRunDay = 0;
@@ -103,10 +117,12 @@ async function simulate(s: Scenario): Promise<Outcome> {
             const held = world.nocobaseKeyId;
             const keysBefore = new Set(world.entra.keys());
             const result = await pulumiUp(world, "sim", { ...config, secretGeneration: String(generation) },
-                pushLater ? [] : ["nocobaseApiToken"], next() < (s.handoverFailureRate ?? 0));
+                config.nocobaseApiToken === undefined ? [] : ["nocobaseApiToken"], next() < (s.handoverFailureRate ?? 0));
             runs++;
             if ([...world.entra.keys()].some((k) => !keysBefore.has(k))) {
                 fallback = undefined;
+                // Without variables nothing switches; each new secret is a rotation (the first one aside).
+                rotations += s.withoutVariables === true && keysBefore.size > 0 ? 1 : 0;
             }
             if (world.nocobaseKeyId !== held && held !== undefined) {
                 rotations++;
@@ -123,6 +139,14 @@ async function simulate(s: Scenario): Promise<Outcome> {
                 }
                 previous = { window, generation, inputs, keys };
                 const target = String(result.run.outputs.clientSecretKeyId);
+                const status = result.run.outputs.pastedSecret as { awaitingKeyId?: string; pasteBy?: string };
+                if (s.administrator !== undefined && status.awaitingKeyId !== undefined && paste?.keyId !== status.awaitingKeyId) {
+                    // A newly offered secret: the administrator reads the warning and pastes it later, or never.
+                    const untilDeadline = status.pasteBy === undefined ? s.administrator.maxDelayDays
+                        : Math.floor((Date.parse(status.pasteBy) - world.now) / DAY_MS) - 1;
+                    const limit = s.administrator.inTime ? Math.max(0, Math.min(s.administrator.maxDelayDays, untilDeadline)) : s.administrator.maxDelayDays;
+                    paste = next() < (s.administrator.neverShare ?? 0) ? undefined : { day: day + Math.floor(next() * (limit + 1)), keyId: status.awaitingKeyId };
+                }
                 if (pushLater && target !== world.nocobaseKeyId) {
                     const untilRotation = Math.floor((Date.parse(String(result.run.outputs.nextRotationAt)) - world.now) / DAY_MS);
                     push = { day: day + Math.min(s.pushLaterDays ?? 0, Math.max(untilRotation - 1, 0)), keyId: target };
@@ -143,6 +167,18 @@ async function simulate(s: Scenario): Promise<Outcome> {
             }
         }
 
+        if (paste !== undefined && paste.day === day) {
+            // The paste and the confirmation go together; the administrator pastes only what exists.
+            check(world.entra.has(paste.keyId) || s.administrator?.inTime !== true, `the administrator was offered ${paste.keyId}, which no longer exists`);
+            if (world.entra.has(paste.keyId)) {
+                world.emailManagerKeyId = paste.keyId;
+                world.confirmedKeyId = paste.keyId;
+                config.pastedSecretKeyId = paste.keyId;
+                pastes++;
+            }
+            paste = undefined;
+        }
+
         // The invariants, at every instant.
         check(world.entra.size <= 2, `${world.entra.size} secrets exist`);
         if (world.nocobaseKeyId !== undefined) {
@@ -152,12 +188,19 @@ async function simulate(s: Scenario): Promise<Outcome> {
                 check(held !== undefined && held.expiresAt > world.now, `NocoBase holds ${world.nocobaseKeyId}, which has expired`);
             }
         }
+        if (world.confirmedKeyId !== undefined) {
+            check(world.entra.has(world.confirmedKeyId), `the confirmed pasted secret ${world.confirmedKeyId} no longer exists`);
+        }
+        if (s.administrator?.inTime === true && world.emailManagerKeyId !== undefined) {
+            const held = world.entra.get(world.emailManagerKeyId);
+            check(held !== undefined && held.expiresAt > world.now, `the Email Manager holds ${world.emailManagerKeyId}, which is deleted or expired`);
+        }
         if (fallback !== undefined) {
             const left = world.entra.get(fallback);
             check(left !== undefined, `the fallback ${fallback} vanished before a later run made a new secret`);
         }
     }
-    return { violations: world.violations, runs, rotations, quietRuns, failedRuns };
+    return { violations: world.violations, runs, rotations, quietRuns, failedRuns, pastes };
 }
 
 function assertClean(outcome: Outcome, atLeastRotations: number) {
@@ -204,6 +247,39 @@ describe("rotation simulation: push-later path", () => {
     it("keeps every invariant when NocoBase only gets each secret by a push days later, before nextRotationAt", async () => {
         const outcome = await simulate({ rotationDays: 60, lifetimeDays: 180, days: YEARS_3, seed: 13, maxGapDays: 40, pushLaterDays: 9 });
         assertClean(outcome, 15);
+    });
+});
+
+describe("rotation simulation: an administrator pastes into Email Settings", () => {
+    it("keeps the confirmed secret and the Email Manager's alive when each paste comes at a random day before its deadline", async () => {
+        const outcome = await simulate({
+            rotationDays: 60, lifetimeDays: 180, days: YEARS_3, seed: 17, maxGapDays: 30, withoutVariables: true, administrator: { maxDelayDays: 120, inTime: true },
+        });
+        assertClean(outcome, 15);
+        assert.ok(outcome.pastes >= 10, `only ${outcome.pastes} pastes`);
+    });
+
+    it("with an API key too, keeps both the variables' secret and the confirmed one through rotations that wait", async () => {
+        const outcome = await simulate({ rotationDays: 30, lifetimeDays: 90, days: 366, seed: 19, maxGapDays: 10, administrator: { maxDelayDays: 80, inTime: true } });
+        assert.deepEqual(outcome.violations, []);
+        assert.ok(outcome.rotations >= 4 && outcome.pastes >= 4, `${outcome.rotations} rotations, ${outcome.pastes} pastes`);
+    });
+
+    it("never deletes a confirmed secret, nor exceeds two, when pastes come late or never", async () => {
+        const outcome = await simulate({
+            rotationDays: 30, lifetimeDays: 90, days: 2 * 366, seed: 23, maxGapDays: 20, withoutVariables: true,
+            administrator: { maxDelayDays: 150, inTime: false, neverShare: 0.3 },
+        });
+        assert.deepEqual(outcome.violations, []);
+        assert.ok(outcome.pastes >= 3, `only ${outcome.pastes} pastes`);
+    });
+
+    it("catches the confirmed secret being deleted when the stack ignores the confirmation", async () => {
+        const outcome = await simulate({
+            rotationDays: 30, lifetimeDays: 90, days: 400, seed: 29, maxGapDays: 10, withoutVariables: true, administrator: { maxDelayDays: 150, inTime: false },
+            sabotage: { ignoreConfirmation: true }, stopAtViolation: true,
+        });
+        assert.ok(outcome.violations.some((v) => /the pasted secret the stack's configuration confirms/.test(v)), outcome.violations.join("\n"));
     });
 });
 

@@ -37,6 +37,8 @@ export interface Sabotage {
     readonly createBeforeDelete?: boolean;
     /** Hide the rotation record: the program believes NocoBase holds the slot of the previous window's parity. */
     readonly clockOnly?: { readonly rotationDays: number };
+    /** Evaluate the program without pastedSecretKeyId: the rotation follows the variables alone. */
+    readonly ignoreConfirmation?: boolean;
 }
 
 export class World {
@@ -44,8 +46,12 @@ export class World {
     public readonly state = new Map<string, ResourceState>();
     public pendingDeletes: string[] = [];
     public stackOutputs: Record<string, unknown> = {};
-    /** The key ID NocoBase actually uses. */
+    /** The key ID NocoBase actually uses (its variables). */
     public nocobaseKeyId: string | undefined;
+    /** The key ID an administrator pasted into Email Settings (pasted mode). */
+    public emailManagerKeyId: string | undefined;
+    /** The key ID the stack's configuration confirms as pasted (pastedSecretKeyId). */
+    public confirmedKeyId: string | undefined;
     public readonly violations: string[] = [];
     public now = 0;
     private keys = 0;
@@ -62,7 +68,8 @@ export class World {
             this.violation(`a third secret was created while ${[...this.entra.keys()].join(", ")} exist`);
             return undefined;
         }
-        const keyId = `key-${++this.keys}`;
+        // Shaped as Entra's key IDs (GUIDs), which pastedSecretKeyId must be.
+        const keyId = `00000000-0000-4000-8000-${String(++this.keys).padStart(12, "0")}`;
         this.entra.set(keyId, { keyId, expiresAt: Date.parse(endDate) });
         return keyId;
     }
@@ -70,6 +77,9 @@ export class World {
     public deleteSecret(keyId: string): void {
         if (keyId === this.nocobaseKeyId) {
             this.violation(`deleted ${keyId}, the secret NocoBase holds`);
+        }
+        if (keyId === this.confirmedKeyId) {
+            this.violation(`deleted ${keyId}, the pasted secret the stack's configuration confirms`);
         }
         this.entra.delete(keyId);
     }
@@ -199,7 +209,9 @@ export async function pulumiUp(world: World, stack: string, config: Record<strin
     failHandover = false): Promise<RunResult> {
     const mocks = new EngineMocks(world, failHandover);
     try {
-        const run = await runProgram({ stack, config, secretKeys, now: new Date(world.now), mocks });
+        const { pastedSecretKeyId: _ignored, ...unconfirmed } = config;
+        const evaluated = world.sabotage.ignoreConfirmation === true ? unconfirmed : config;
+        const run = await runProgram({ stack, config: evaluated, secretKeys, now: new Date(world.now), mocks });
         if (mocks.failure !== undefined) {
             return { run: undefined, failure: new Error(mocks.failure) };
         }

@@ -104,6 +104,23 @@ describe("settings defaults", () => {
     });
 });
 
+describe("settings: what Email Settings read", () => {
+    it("leaves emailSettings unchosen when unset, and takes a chosen mode and a key ID in lower case", () => {
+        assert.equal(valid({}).emailSettings, undefined);
+        assert.equal(valid({}).pastedSecretKeyId, undefined);
+        const s = valid({ emailSettings: " variables " });
+        assert.equal(s.emailSettings, "variables");
+        const p = valid({ emailSettings: "pasted", pastedSecretKeyId: "7B1C2A8E-3D4B-4C6A-9E7F-0A1B2C3D4E5F" });
+        assert.deepEqual([p.emailSettings, p.pastedSecretKeyId], ["pasted", "7b1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f"]);
+    });
+
+    it("never repeats a malformed key ID that could be the pasted secret itself", () => {
+        const secretLike = "Q~8Zx" + "a".repeat(35);
+        const p = onlyProblem({ pastedSecretKeyId: secretLike });
+        assert.ok(!`${p.problem} ${p.fix}`.includes(secretLike), p.problem);
+    });
+});
+
 describe("settings refusals", () => {
     const cases: Array<[string, Partial<RawSettings>, string, RegExp]> = [
         ["a missing nocobaseUrl", { nocobaseUrl: undefined }, "nocobaseUrl", /pulumi config set --stack dev nocobase-entra-mail:nocobaseUrl https:\/\//],
@@ -126,6 +143,11 @@ describe("settings refusals", () => {
         ["a bad NocoBase variable name", { nocobaseClientIdVariable: "1-client" }, "nocobaseClientIdVariable", /"1-client"/],
         ["the same variable for ID and secret", { nocobaseClientSecretVariable: "MICROSOFT_EMAIL_CLIENT_ID" }, "nocobaseClientSecretVariable", /"MICROSOFT_EMAIL_CLIENT_ID": the client ID and the client secret would both be written/],
         ["an http API URL off this machine", { nocobaseApiUrl: "http://nocobase.internal:13000/api" }, "nocobaseApiUrl", /"http:\/\/nocobase\.internal:13000\/api": uses http for a host other than localhost/],
+        ["an unknown emailSettings value", { emailSettings: "manual" }, "emailSettings", /is "manual"; it must be one of pasted, variables[\s\S]*Fix: pulumi config set --stack dev nocobase-entra-mail:emailSettings pasted$/],
+        ["a pasted key ID that is not a GUID", { pastedSecretKeyId: "slot-a" }, "pastedSecretKeyId",
+            /is "slot-a", not a client secret's key ID \(a GUID\) Fix: pulumi config set --stack dev nocobase-entra-mail:pastedSecretKeyId <key ID from: npm run email-settings -- --stack dev>$/],
+        ["a pasted key ID on a variables stack", { emailSettings: "variables", pastedSecretKeyId: "7b1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" }, "pastedSecretKeyId",
+            /is set but emailSettings is variables[\s\S]*Fix: pulumi config rm --stack dev nocobase-entra-mail:pastedSecretKeyId$/],
     ];
     for (const [what, raw, key, pattern] of cases) {
         it(`refuses ${what}`, () => {
@@ -331,7 +353,7 @@ function changesOf(fix: string, stack: string): ConfigChange[] | undefined {
     if (!commands.every((c) => c.startsWith("pulumi config "))) {
         return undefined;
     }
-    const placeholder = (key: string): string => key === "owners" || key === "adoptApplicationObjectId"
+    const placeholder = (key: string): string => key === "owners" || key === "adoptApplicationObjectId" || key === "pastedSecretKeyId"
         ? "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" : key === "nocobaseApiToken" ? "a-key" : "https://crm.example.com";
     return commands.map((command) => {
         const match = /^pulumi config (set|rm) --stack (\S+)( --secret)? (?:--path '([^']+)'|(\S+))(?: (.+))?$/.exec(command);
@@ -368,6 +390,8 @@ describe("every suggested fix is itself accepted", () => {
         nocobaseApiUrl: [undefined, "https://crm.internal.example.com/api", "http://nocobase.internal/api", "https://x.example.com/v1", "api"],
         nocobaseClientIdVariable: [undefined, "OUTLOOK_ID", "1-client", "MICROSOFT_EMAIL_CLIENT_SECRET"],
         nocobaseClientSecretVariable: [undefined, "OUTLOOK_SECRET", "MICROSOFT_EMAIL_CLIENT_ID", "bad name"],
+        emailSettings: [undefined, "pasted", "variables", "manual"],
+        pastedSecretKeyId: [undefined, "7b1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f", "slot-a"],
     };
     const unknownPool: ReadonlyArray<Record<string, string>> = [{}, { grantAdminConsents: "true" }, { secretRotationDay: "30" }, { colour: "blue" }];
     const blankPool: ReadonlyArray<RawSettings["nocobaseApiTokenBlankIn"]> = [undefined, "config", "environment"];

@@ -11,6 +11,7 @@ import { parseStackOutputs, type StackOutputs, type StackOutputsText } from "../
 import { mapWithConcurrency } from "./bounded-concurrency";
 import type { EnvironmentReport, Finding } from "./findings";
 import { GraphServicePrincipalCache, readLiveRegistration } from "./live-registration";
+import { checkPastedSecret } from "./pasted-secret-checks";
 import { checkRegistration } from "./registration-checks";
 import { findingsFromProbe, type ProbeOutcome } from "./secret-probe";
 
@@ -92,7 +93,10 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
     try {
         await signIns.to(expected.tenantId);
         const live = await readLiveRegistration(services.graphFor(expected.tenantId), expected, graphServicePrincipals);
-        const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays });
+        const pasted = checkPastedSecret(expected, live, { now: services.now(), warnDays: options.warnDays });
+        const findings = checkRegistration(expected, live, { now: services.now(), warnDays: options.warnDays })
+            .filter((f) => !(pasted.rotationWaits && f.code === "rotation-missed"));
+        findings.push(...pasted.findings);
         // Without the application or its service principal the token endpoint can only repeat that finding.
         if (options.probeSecret && live.application !== undefined && live.servicePrincipalId !== undefined) {
             findings.push(...findingsFromProbe(expected, await services.probe(expected)));
@@ -101,7 +105,8 @@ async function checkOne(expected: StackOutputs, source: string, options: DoctorO
             findings.push(...await services.nocobase(expected));
         }
         const unique = dedupe(findings);
-        return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique };
+        return { ...base, outcome: unique.length === 0 ? "healthy" : "findings", findings: unique,
+            ...(pasted.report === undefined ? {} : { pastedSecret: pasted.report }) };
     } catch (err) {
         const error = err instanceof MicrosoftServiceError || err instanceof NocobaseError ? err.message : `unexpected failure: ${redactForeignText((err as Error).message)}`;
         return { ...base, outcome: "unchecked", findings: [], error };

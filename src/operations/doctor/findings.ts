@@ -25,7 +25,10 @@ type FindingCode =
     | "nocobase-key-id-stale"
     | "nocobase-restart-pending"
     | "nocobase-api-key-expiring"
-    | "nocobase-api-key-expired";
+    | "nocobase-api-key-expired"
+    | "pasted-secret-missing"
+    | "pasted-secret-expired"
+    | "paste-due";
 
 type Severity = "error" | "warning";
 
@@ -40,6 +43,19 @@ export interface Finding {
 
 type Outcome = "healthy" | "findings" | "unchecked";
 
+/** What a stack in pasted mode reports about its Email Settings (absent: none). */
+export interface PastedSecretReport {
+    /** Key ID an administrator confirmed pasting. */
+    readonly confirmedKeyId?: string;
+    /** When it expires, as Microsoft holds it (or as the outputs recorded it when it is gone). */
+    readonly confirmedExpiresAt?: string;
+    /** A newer secret awaiting pasting, and since when. */
+    readonly awaitingKeyId?: string;
+    readonly awaitingSince?: string;
+    /** Paste and confirm the awaiting secret before this instant. */
+    readonly pasteBy?: string;
+}
+
 export interface EnvironmentReport {
     /** Stack name from the outputs, or the source when the outputs could not be read. */
     readonly environment: string;
@@ -51,6 +67,8 @@ export interface EnvironmentReport {
     readonly findings: readonly Finding[];
     /** Why the environment could not be checked (outcome "unchecked"). */
     readonly error?: string;
+    /** Pasted Email Settings: the confirmed secret and any awaiting paste; absent when Email Settings read variables. */
+    readonly pastedSecret?: PastedSecretReport;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The doctor's two output forms: a table for people and `--json` for machines. Both are built from the
  * reports only, which never hold a secret; the command redacts what it prints as a last guard.
  */
-import { exitCodeFor, type EnvironmentReport } from "./findings";
+import { exitCodeFor, type EnvironmentReport, type PastedSecretReport } from "./findings";
 
 const OUTCOME_LABEL = { healthy: "OK", findings: "FINDINGS", unchecked: "COULD NOT CHECK" } as const;
 
@@ -26,6 +26,14 @@ function wrap(text: string, width: number, indent: string): string {
     return lines.join(`\n${indent}`);
 }
 
+/** One line on pasted Email Settings: what they hold, what awaits pasting and by when. */
+function pastedLine(pasted: PastedSecretReport): string {
+    const held = pasted.confirmedKeyId === undefined ? "Email Settings (pasted): no pasted secret confirmed"
+        : `Email Settings (pasted): hold ${pasted.confirmedKeyId}, expires ${pasted.confirmedExpiresAt ?? "?"}`;
+    return pasted.awaitingKeyId === undefined ? `${held}; nothing awaits pasting.`
+        : `${held}; ${pasted.awaitingKeyId} awaits pasting since ${pasted.awaitingSince ?? "the last rotation"}, paste by ${pasted.pasteBy ?? "?"}.`;
+}
+
 export function renderTable(reports: readonly EnvironmentReport[], width = 100): string {
     const out: string[] = [];
     const nameWidth = Math.max(11, ...reports.map((r) => r.environment.length));
@@ -40,6 +48,9 @@ export function renderTable(reports: readonly EnvironmentReport[], width = 100):
             const earlier = firstWithError.get(report.error);
             out.push(earlier === undefined ? `  ${wrap(report.error, width - 2, "  ")}` : `  The same failure as ${earlier}, above.`);
             firstWithError.set(report.error, earlier ?? report.environment);
+        }
+        if (report.pastedSecret !== undefined) {
+            out.push(`  ${wrap(pastedLine(report.pastedSecret), width - 2, "  ")}`);
         }
         const indent = " ".repeat(2 + 8 + codeWidth + 2);
         for (const f of report.findings) {

@@ -2,6 +2,7 @@
  * Renders what a program run registered as a readable offline plan. Never prints a secret value: the
  * client secrets are described by slot, key ID (when known from earlier outputs) and schedule only.
  */
+import { configChangeCommand } from "../../configuration/settings";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import { RotationOutput } from "../../registration/rotation-record";
 import { DAY_MS, otherSlot, RotationRecord, SLOT_NAMES, SlotRecord } from "../../registration/secret-rotation";
@@ -25,18 +26,34 @@ function sameSpec(a: SlotRecord | null | undefined, b: SlotRecord | null | undef
         (a.kind === "inherited" || (b.kind === "window" && a.windowStart === b.windowStart && a.generation === b.generation));
 }
 
+/** The `pastedSecret` output as the plan reads it. */
+interface PastedOutput {
+    readonly confirmedKeyId?: string;
+    readonly confirmedSlot?: string;
+    readonly confirmedExpiresAt?: string;
+    readonly awaitingSlot?: string;
+    readonly awaitingSince?: string;
+    readonly pasteBy?: string;
+}
+
 function secretLines(run: ProgramRun, previous: RotationRecord | undefined): string[] {
     const record = run.outputs.secretRotation as RotationOutput | undefined;
     if (record === undefined) {
         return [];
     }
+    const pasted = run.outputs.emailSettings === "pasted" ? run.outputs.pastedSecret as PastedOutput : undefined;
     const lines: string[] = [];
     const held = record.nocobaseSlot;
-    lines.push(`Client secrets            two slots that take turns; NocoBase is to hold slot ${held} (key ID in clientSecretKeyId)`);
+    lines.push(pasted === undefined
+        ? `Client secrets            two slots that take turns; NocoBase is to hold slot ${held} (key ID in clientSecretKeyId)`
+        : `Client secrets            two slots that take turns; the newest, slot ${held}, is offered for pasting (key ID in clientSecretKeyId)`);
     for (const slot of SLOT_NAMES) {
         const recorded = record.slots[slot];
         const registration = run.registrations.find((r) => r.name.endsWith(`-client-secret-${slot}`));
-        const role = slot === held ? "NocoBase's secret" : "fallback (the secret NocoBase held before)";
+        const role = pasted === undefined
+            ? (slot === held ? "NocoBase's secret" : "fallback (the secret NocoBase held before)")
+            : [slot === held ? "newest secret" : undefined, slot === pasted.confirmedSlot ? "confirmed pasted in Email Settings, never made anew" : undefined]
+                .filter((part) => part !== undefined).join(", ") || "the older secret";
         if (recorded === null || registration === undefined) {
             lines.push(field(`slot ${slot}`, "empty until the first rotation"));
             continue;
@@ -54,16 +71,49 @@ function secretLines(run: ProgramRun, previous: RotationRecord | undefined): str
         lines.push(field("  key ID", kept && earlier !== undefined ? earlier.keyId : "assigned by Entra at creation"));
     }
     const next = String(run.outputs.nextRotationAt);
-    const fallback = otherSlot(held);
-    const heldExpiry = record.slots[held]?.expiresAt ?? "";
-    lines.push(field("next rotation", `first \`pulumi up\` at or after ${next}: replaces slot ${fallback}, moves NocoBase to it`));
-    lines.push(field("", `and keeps slot ${held} as the fallback until it expires (${heldExpiry})`));
-    const days = Math.round((Date.parse(heldExpiry) - Date.parse(next)) / DAY_MS);
-    lines.push(field("overlap", `slot ${held} stays valid ${days} days after ${next} (a day less for each day the run comes later)`));
-    lines.push(field("push-later path", `without nocobaseApiToken, push the new secret before ${next}`));
+    const replaced = String(run.outputs.nextRotationReplacesSlot) === "b" ? "b" : "a";
+    const stays = otherSlot(replaced);
+    const staysExpiry = record.slots[stays]?.expiresAt ?? "";
+    lines.push(field("next rotation", `first \`pulumi up\` at or after ${next}: replaces slot ${replaced}, ` + (pasted === undefined
+        ? "moves NocoBase to it" : replaced === held ? "offering its secret again (it was not confirmed pasted)" : "and offers its secret for pasting")));
+    if (record.slots[stays] !== null) {
+        lines.push(field("", `and keeps slot ${stays}${pasted === undefined ? " as the fallback" : ""} until it expires (${staysExpiry})`));
+        const days = Math.round((Date.parse(staysExpiry) - Date.parse(next)) / DAY_MS);
+        lines.push(field("overlap", `slot ${stays} stays valid ${days} days after ${next} (a day less for each day the run comes later)`));
+    }
+    if (pasted === undefined) {
+        lines.push(field("push-later path", `without nocobaseApiToken, push the new secret before ${next}`));
+    }
     lines.push(field("stack output", `clientSecret is ${run.secretOutputs.includes("clientSecret") ? "a secret (encrypted in state)" : "NOT SECRET"}`));
     lines.push(field("based on", previous === undefined ? "no earlier outputs (a new stack; --outputs <file> plans from a stack's last outputs)"
         : "the earlier outputs given with --outputs"));
+    lines.push("");
+    return lines;
+}
+
+/** What NocoBase's Email Settings read, what awaits pasting and by when, or the request to choose. */
+function emailSettingsLines(stack: string, run: ProgramRun, chosen: boolean): string[] {
+    const out = run.outputs;
+    const lines: string[] = [];
+    if (out.emailSettings !== "pasted") {
+        lines.push(`Email Settings            variables: they are taken to read {{$env.${String(out.nocobaseClientIdVariable)}}} and ` +
+            `{{$env.${String(out.nocobaseClientSecretVariable)}}}`);
+        if (!chosen) {
+            lines.push(field("not chosen", "emailSettings is not set, so this stack keeps its earlier behaviour. NocoBase documents Email " +
+                "Settings as \"Not adapted\" to variables; if the secret was pasted there, choose pasted:"));
+            lines.push(field("", configChangeCommand(stack, { key: "emailSettings", value: "pasted" })));
+            lines.push(field("", `or keep variables: ${configChangeCommand(stack, { key: "emailSettings", value: "variables" })}`));
+        }
+        lines.push("");
+        return lines;
+    }
+    const pasted = out.pastedSecret as PastedOutput;
+    lines.push(`Email Settings            pasted: an administrator pastes client ID and secret (npm run email-settings -- --stack ${stack})`);
+    lines.push(field("confirmed pasted", pasted.confirmedKeyId === undefined
+        ? "none yet (pastedSecretKeyId unset): no run protects the secret in Email Settings"
+        : `${pasted.confirmedKeyId} (slot ${String(pasted.confirmedSlot)}, expires ${String(pasted.confirmedExpiresAt)})`));
+    lines.push(field("awaiting pasting", pasted.awaitingSlot === undefined ? "nothing: Email Settings hold the newest secret"
+        : `slot ${pasted.awaitingSlot}, made for the window starting ${String(pasted.awaitingSince)}; paste and confirm it before ${String(pasted.pasteBy)}`));
     lines.push("");
     return lines;
 }
@@ -73,6 +123,8 @@ interface PlanContext {
     readonly previous?: RotationRecord;
     /** Whether the stack file pins the tenant (`azuread:tenantId`); otherwise the deployer's sign-in decides it. */
     readonly tenantPinned?: boolean;
+    /** Whether the stack chose what Email Settings read (emailSettings or a confirmed key ID); default true. */
+    readonly emailSettingsChosen?: boolean;
 }
 
 export function renderPlan(stack: string, now: Date, run: ProgramRun, context: PlanContext = {}): string {
@@ -131,6 +183,7 @@ export function renderPlan(stack: string, now: Date, run: ProgramRun, context: P
     lines.push("");
 
     lines.push(...secretLines(run, previous));
+    lines.push(...emailSettingsLines(stack, run, context.emailSettingsChosen ?? true));
 
     const handover = run.registrations.find((r) => r.type.startsWith(DYNAMIC_RESOURCE_PREFIX));
     lines.push(handover === undefined
