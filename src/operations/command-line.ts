@@ -1,6 +1,6 @@
 /**
- * What every command (plan, doctor, adopt, bootstrap-deployer, push-to-nocobase, email-settings, bench:doctor)
- * shares on its command line: `node:util`'s `parseArgs`, `-h`/`--help`, and one exit-code contract.
+ * What every command (plan, doctor, adopt, bootstrap-deployer, push-to-nocobase, email-settings, fleet, bench:doctor,
+ * bench:fleet) shares on its command line: `node:util`'s `parseArgs`, `-h`/`--help`, and one exit-code contract.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { redactForeignText } from "../redaction";

@@ -4,6 +4,7 @@ import { BOOTSTRAP_USAGE, parseBootstrapArguments } from "../../src/operations/b
 import { parseCommandLine, UsageError } from "../../src/operations/command-line";
 import { DOCTOR_USAGE, parseDoctorArguments } from "../../src/operations/doctor/doctor-arguments";
 import { parsePushArguments, PUSH_USAGE } from "../../src/operations/push/push-arguments";
+import { FLEET_USAGE } from "../../src/operations/fleet/fleet-arguments";
 import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "../../src/configuration/settings";
 
 const TENANT = { AZURE_TENANT_ID: "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" };
@@ -17,7 +18,7 @@ describe("command lines", () => {
     });
 
     it("state the one exit-code contract in every usage", () => {
-        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE]) {
+        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE, FLEET_USAGE]) {
             assert.match(usage, /-h, --help/);
             assert.match(usage, /(Exit codes|Exit status): 0 [^\n]*, 1 [^\n]*, 2 usage/);
         }
@@ -25,7 +26,7 @@ describe("command lines", () => {
 
     it("name only configuration keys that exist", () => {
         const known = new Set<string>([...CONFIG_KEYS, API_TOKEN_KEY]);
-        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE]) {
+        for (const usage of [DOCTOR_USAGE, BOOTSTRAP_USAGE, PUSH_USAGE, FLEET_USAGE]) {
             for (const [, key] of usage.matchAll(new RegExp(`${CONFIG_NAMESPACE}:([A-Za-z]+)`, "g"))) {
                 assert.ok(known.has(key), `${key} is not a configuration key`);
             }
