@@ -7,6 +7,7 @@ import { adoptCommand } from "./adoption/adopt-command";
 import { bootstrapCommand } from "./bootstrap/bootstrap-command";
 import { doctorCommand } from "./doctor/doctor-command";
 import { emailSettingsCommand } from "./email-settings/email-settings-command";
+import { fleetCommand } from "./fleet/fleet-run";
 import { planCommand } from "./plan/plan-command";
 import { pushCommand } from "./push/push-command";
 
@@ -17,4 +18,5 @@ export const COMMANDS: readonly ToolCommand[] = [
     bootstrapCommand,
     pushCommand,
     emailSettingsCommand,
+    fleetCommand,
 ];

@@ -20,7 +20,8 @@ export function renderToolUsage(commands: readonly ToolCommand[] = COMMANDS): st
     const width = Math.max(...commands.map((c) => c.name.length));
     return `Usage: ${TOOL_NAME} <command> [options]\n\n` +
         "Operations for the stacks of nocobase-entra-mail: plan offline, check live registrations, adopt a\n" +
-        "registration made by hand, bootstrap the CI deployer, hand a secret to NocoBase.\n\nCommands:\n" +
+        "registration made by hand, bootstrap the CI deployer, hand a secret to NocoBase, show what Email Settings\n" +
+        "need, and run any of it over a fleet of stacks.\n\nCommands:\n" +
         commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n") +
         `\n\n${TOOL_NAME} <command> --help shows a command's options.\n` +
         `Exit codes: 0 done, 1 findings or a failure while working, 2 ${CONTRACT_EXIT_USAGE}.\n`;

@@ -4,11 +4,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseAdoptArguments } from "../../src/operations/adoption/adopt-arguments";
+import { runPreflight } from "../../src/operations/adoption/adoption-preflight";
+import type { GraphClient } from "../../src/microsoft/graph-client";
 import { adoptionChangeProblem } from "../../src/registration/adoption-change";
 import { identityFromAccessToken } from "../../src/operations/adoption/deployer-identity";
 import { formatApiPermission, parseApiPermission, redirectUriProblem, requiredResourceAccesses } from "../../src/registration/kept-settings";
 import { stackOwnerLines } from "../../src/operations/bootstrap/stack-owners";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
+import { StackOutputsInputError } from "../../src/operations/stack-outputs";
 
 const MAIL_READ = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
 const OTHER_API = "00000002-0000-0ff1-ce00-000000000000";
@@ -122,5 +125,28 @@ describe("adopt arguments", () => {
         assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--write", "--keep", "api"]), /unknown "api"/);
         assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--deployer", "me"]), /--deployer needs an object ID/);
         assert.throws(() => parseAdoptArguments(["--stack", "p", "--object-id", id, "--bogus"]), /Unknown option '--bogus'/);
+    });
+
+    it("with --project, refuses another application than the one the stack's outputs name, before Graph is asked", async () => {
+        const args = parseAdoptArguments(["--stack", "prod", "--object-id", id, "--project", "."]);
+        assert.equal(args.projectDir, process.cwd());
+        const managed = "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd";
+        const untouched = new Proxy({}, { get: () => assert.fail("Graph must not be called") }) as GraphClient;
+        const outcome = await runPreflight(args, {
+            graph: untouched, signedInIdentity: () => assert.fail("no sign-in"), managedApplicationObjectId: () => Promise.resolve(managed),
+        });
+        assert.equal(outcome.exitCode, 1);
+        assert.equal(outcome.output, `${adoptionChangeProblem("prod", managed, id)}\n`);
+        const unreadable = await runPreflight(args, {
+            graph: untouched, signedInIdentity: () => assert.fail("no sign-in"),
+            managedApplicationObjectId: () => Promise.reject(new Error("cannot read the outputs of stack \"prod\"")),
+        });
+        // A backend that cannot be read is a failure while working (1); no such stack is unusable input (2).
+        assert.deepEqual([unreadable.exitCode, unreadable.error], [1, "cannot read the outputs of stack \"prod\""]);
+        const missing = await runPreflight(args, {
+            graph: untouched, signedInIdentity: () => assert.fail("no sign-in"),
+            managedApplicationObjectId: () => Promise.reject(new StackOutputsInputError("no stack \"prod\" in the backend")),
+        });
+        assert.deepEqual([missing.exitCode, missing.error], [2, "no stack \"prod\" in the backend"]);
     });
 });

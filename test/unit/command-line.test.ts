@@ -52,9 +52,18 @@ describe("command lines", () => {
     });
 
     it("parse the doctor's options and files, stdin for none or -", () => {
-        assert.deepEqual(parseDoctorArguments(["--json", "--warn-days=7", "--concurrency", "2", "a.json", "-"]), {
+        assert.deepEqual(parseDoctorArguments(["--json", "--warn-days=7", "--concurrency", "2", "a.json", "-"], "/work"), {
             json: true, warnDays: 7, probeSecret: false, nocobase: false, concurrency: 2, timeoutSeconds: 30, files: ["a.json"], help: false,
+            stacks: [], projectDir: "/work",
         });
         assert.equal(parseDoctorArguments(["--nocobase"]).nocobase, true);
+    });
+
+    it("parse the doctor's --stack forms, and refuse files with them, an empty name, or --project alone", () => {
+        const args = parseDoctorArguments(["--stack", "prod", "--stack", "staging", "--project", "infra"], "/work");
+        assert.deepEqual([args.stacks, args.projectDir, args.files], [["prod", "staging"], "/work/infra", []]);
+        assert.throws(() => parseDoctorArguments(["--stack", "prod", "a.json"]), /give outputs files or --stack, not both/);
+        assert.throws(() => parseDoctorArguments(["--stack", ""]), /--stack needs a stack name/);
+        assert.throws(() => parseDoctorArguments(["--project", "infra"]), /--project applies only with --stack/);
     });
 });

@@ -59,10 +59,12 @@ describe("NocoBase API URL", () => {
 
 describe("push-to-nocobase arguments", () => {
     it("takes a file, stdin by default or with -, and --api-url in both spellings", () => {
-        assert.deepEqual(parsePushArguments([]), { help: false, apiUrl: undefined, file: undefined });
-        assert.deepEqual(parsePushArguments(["-"]), { help: false, apiUrl: undefined, file: undefined });
-        assert.deepEqual(parsePushArguments(["--api-url", "https://x.example/api", "out.json"]),
-            { help: false, apiUrl: "https://x.example/api", file: "out.json" });
+        const none = { help: false, apiUrl: undefined, file: undefined, stack: undefined, projectDir: "/work" };
+        assert.deepEqual(parsePushArguments([], "/work"), none);
+        assert.deepEqual(parsePushArguments(["-"], "/work"), none);
+        assert.deepEqual(parsePushArguments(["--api-url", "https://x.example/api", "out.json"], "/work"),
+            { ...none, apiUrl: "https://x.example/api", file: "out.json" });
+        assert.deepEqual(parsePushArguments(["--stack", "prod", "--project", "infra"], "/work"), { ...none, stack: "prod", projectDir: "/work/infra" });
         assert.equal(parsePushArguments(["--api-url=https://y.example/api"]).apiUrl, "https://y.example/api");
         assert.equal(parsePushArguments(["--help"]).help, true);
     });
@@ -72,5 +74,8 @@ describe("push-to-nocobase arguments", () => {
         assert.throws(() => parsePushArguments(["--api-url"]), /'--api-url <value>' argument missing/);
         assert.throws(() => parsePushArguments(["--api-url", "--help"]), /'--api-url' argument is ambiguous/);
         assert.throws(() => parsePushArguments(["a.json", "b.json"]), /one outputs file at a time/);
+        assert.throws(() => parsePushArguments(["--stack", "prod", "a.json"]), /give an outputs file or --stack, not both/);
+        assert.throws(() => parsePushArguments(["--stack="]), /--stack needs a stack name/);
+        assert.throws(() => parsePushArguments(["--project", "infra"]), /--project applies only with --stack/);
     });
 });

@@ -1,4 +1,5 @@
 /** Command-line arguments of `nocobase-entra-mail adopt`, parsed by the shared command-line parser, without side effects. */
+import * as path from "node:path";
 import { isGuid } from "../../registration/graph-identifiers";
 import { quoteForeign } from "../../redaction";
 import { parseCommandLine, UsageError, wholeNumber } from "../command-line";
@@ -20,6 +21,8 @@ Options:
                            signed in here (its rights to update the application are then not known)
   --json                   machine-readable output
   --stacks-dir <dir>       where the stack files are (default: stacks in the current directory)
+  --project <dir>          also read the stack's outputs from Pulumi (Automation API, in memory) and
+                           refuse an --object-id other than the application the stack already manages
   --timeout-seconds <n>    time limit of each call to Microsoft (default 30)
   -h, --help               this help
 
@@ -36,6 +39,8 @@ export interface AdoptArguments {
     readonly deployer: string | undefined;
     readonly json: boolean;
     readonly stacksDir: string | undefined;
+    /** The Pulumi project whose stack's outputs are read; undefined: outputs are not read. */
+    readonly projectDir: string | undefined;
     readonly timeoutSeconds: number;
 }
 
@@ -64,6 +69,7 @@ export function parseAdoptArguments(argv: readonly string[]): AdoptArguments {
         deployer: { type: "string" },
         json: { type: "boolean", default: false },
         "stacks-dir": { type: "string" },
+        project: { type: "string" },
         "timeout-seconds": { type: "string" },
     }, false);
     const help = values.help === true;
@@ -92,6 +98,7 @@ export function parseAdoptArguments(argv: readonly string[]): AdoptArguments {
         deployer: values.deployer?.toLowerCase(),
         json: values.json === true,
         stacksDir: values["stacks-dir"],
+        projectDir: values.project === undefined ? undefined : path.resolve(values.project),
         timeoutSeconds,
     };
 }

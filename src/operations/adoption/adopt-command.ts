@@ -7,12 +7,20 @@ import { defineCommand, readInput, type CommandIo } from "../command-line";
 import { ADOPT_DESCRIPTION, ADOPT_SYNOPSIS, parseAdoptArguments, type AdoptArguments } from "./adopt-arguments";
 import { runPreflight } from "./adoption-preflight";
 import { identityFromAccessToken } from "./deployer-identity";
+import { readOutputValues } from "../stack-outputs-in-memory";
 
 async function runAdopt(args: AdoptArguments, io: CommandIo): Promise<number> {
     const endpoints = readInput(() => resolveMicrosoftEndpoints(io.env));
     const credential = createDefaultCredential(endpoints, io.env.AZURE_TENANT_ID, io.env);
     const timeoutMs = args.timeoutSeconds * 1000;
+    const projectDir = args.projectDir;
     const outcome = await runPreflight(args, {
+        ...(projectDir === undefined ? {} : {
+            async managedApplicationObjectId() {
+                const managed = (await readOutputValues(args.stack, projectDir))?.applicationObjectId;
+                return typeof managed === "string" ? managed : undefined;
+            },
+        }),
         graph: new GraphClient({ credential, endpoints, timeoutMs }),
         async signedInIdentity() {
             try {

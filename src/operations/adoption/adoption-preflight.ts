@@ -3,9 +3,10 @@
  * to keep into the stack file and compares again. I/O comes in through `PreflightServices` so the whole
  * flow runs against the Graph emulator in tests.
  */
+import { adoptionChangeProblem } from "../../registration/adoption-change";
 import { MicrosoftServiceError } from "../../microsoft/service-error";
 import { redactForeignText } from "../../redaction";
-import { EXIT_FAILED, EXIT_USAGE } from "../command-line";
+import { EXIT_FAILED, EXIT_USAGE, exitCodeForError } from "../command-line";
 import type { GraphClient } from "../../microsoft/graph-client";
 import { readStackFile, STACKS_DIR } from "../plan/stack-file";
 import { formatProblems, validateSettings, type RawSettings, type Settings } from "../../configuration/settings";
@@ -21,6 +22,8 @@ interface PreflightServices {
     readonly graph: GraphClient;
     /** The signed-in identity, from its Graph access token; undefined when the token does not say. */
     signedInIdentity(): Promise<DeployerIdentity | undefined>;
+    /** The application the stack manages (its applicationObjectId output); only with --project. */
+    managedApplicationObjectId?(): Promise<string | undefined>;
 }
 
 interface PreflightOutcome {
@@ -52,6 +55,17 @@ function failedWhileWorking(error: string): PreflightOutcome {
 }
 
 export async function runPreflight(args: AdoptArguments, services: PreflightServices): Promise<PreflightOutcome> {
+    try {
+        // The refusal pulumi up would give (src/registration/adoption-change.ts), before anything else is read.
+        const changed = adoptionChangeProblem(args.stack, await services.managedApplicationObjectId?.(), args.objectId);
+        if (changed !== undefined) {
+            return { exitCode: 1, output: `${changed}\n` };
+        }
+    } catch (err) {
+        // No such stack is unusable input; a backend that cannot be read is a failure while working.
+        const message = (err as Error).message;
+        return exitCodeForError(err) === EXIT_USAGE ? unusableInput(message) : failedWhileWorking(message);
+    }
     const dir = args.stacksDir ?? STACKS_DIR;
     let settings: Settings;
     try {

@@ -6,6 +6,7 @@ import { API_TOKEN_ENV } from "../../nocobase/variables-provider";
 import { redactForeignText } from "../../redaction";
 import { defineCommand, readInput, UnusableInputError, UsageError, type CommandIo } from "../command-line";
 import { HIDDEN_SECRET_PLACEHOLDER, readStackOutputsText, type StackOutputsText } from "../stack-outputs";
+import { readStackOutputsOfStack } from "../stack-outputs-in-memory";
 import { checkEnvironments } from "./check-environments";
 import { DOCTOR_DESCRIPTION, DOCTOR_SYNOPSIS, parseDoctorArguments, type DoctorArguments } from "./doctor-arguments";
 import { exitCodeFor } from "./findings";
@@ -14,6 +15,9 @@ import { renderJson, renderTable } from "./report-rendering";
 import { probeSecret } from "./secret-probe";
 
 function readDocuments(args: DoctorArguments): Promise<StackOutputsText[]> {
+    if (args.stacks.length > 0) {
+        return Promise.all(args.stacks.map((stack) => readStackOutputsOfStack(stack, args.projectDir)));
+    }
     const files = args.files.length === 0 ? [undefined] : args.files;
     return Promise.all(files.map((file) => readStackOutputsText(file, "nocobase-entra-mail doctor")));
 }

@@ -12,10 +12,13 @@ import { API_TOKEN_ENV } from "../../nocobase/variables-provider";
 import { redactForeignText } from "../../redaction";
 import { defineCommand, EXIT_FAILED, EXIT_OK, UsageError, type CommandIo } from "../command-line";
 import { parseStackOutputs, readStackOutputsText, type StackOutputs } from "../stack-outputs";
+import { readStackOutputsOfStack } from "../stack-outputs-in-memory";
 import { PUSH_DESCRIPTION, PUSH_SYNOPSIS, parsePushArguments, type PushArguments } from "./push-arguments";
 
 async function readOutputs(args: PushArguments): Promise<StackOutputs> {
-    const { source, json } = await readStackOutputsText(args.file, "nocobase-entra-mail push-to-nocobase");
+    const { source, json } = args.stack === undefined
+        ? await readStackOutputsText(args.file, "nocobase-entra-mail push-to-nocobase")
+        : await readStackOutputsOfStack(args.stack, args.projectDir);
     return parseStackOutputs(json, source);
 }
 
