@@ -28,6 +28,34 @@ export interface RunOptions {
 
 export type StackConfig = Record<string, { value: string; secret?: boolean }>;
 
+/** Where a hermetic CLI run keeps its state and home, and how it decrypts secrets. */
+export interface HermeticPlaces {
+    readonly home: string;
+    readonly stateDir: string;
+    readonly passphrase: string;
+    /** Folders searched first for binaries: the package's provider plugin, then the toolchain. */
+    readonly bins: readonly string[];
+}
+
+/** The environment of every CLI process: hermetic settings, no plugin acquisition, the given binaries first on PATH. */
+export function hermeticEnv(places: HermeticPlaces, extraEnv: Readonly<Record<string, string>> = {}): Record<string, string> {
+    return {
+        ...extraEnv,
+        PATH: [...places.bins, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
+        HOME: process.env.HOME ?? os.homedir(),
+        PULUMI_HOME: places.home,
+        PULUMI_BACKEND_URL: `file://${places.stateDir}`,
+        PULUMI_CONFIG_PASSPHRASE: places.passphrase,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+    };
+}
+
+/** The folder of the package's provider plugin executable in this checkout. */
+export const PLUGIN_BIN = path.join(ROOT, "bin");
+
 export class EngineStack {
     readonly dir: string;
     readonly workDir: string;
@@ -35,7 +63,7 @@ export class EngineStack {
     private readonly passphrase = randomBytes(24).toString("base64url");
 
     /** Folder of the package's provider plugin the CLI finds on PATH; a test may install another build. */
-    pluginBin = path.join(ROOT, "bin");
+    pluginBin = PLUGIN_BIN;
 
     constructor(readonly toolchain: EngineToolchain, readonly stackName: string, public program: string,
         private readonly extraEnv: Readonly<Record<string, string>> = {}) {
@@ -51,18 +79,9 @@ export class EngineStack {
 
     /** The environment of every CLI process: hermetic settings, the toolchain first on PATH. */
     env(): Record<string, string> {
-        return {
-            ...this.extraEnv,
-            PATH: [this.pluginBin, this.toolchain.bin, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
-            HOME: process.env.HOME ?? os.homedir(),
-            PULUMI_HOME: path.join(this.dir, "home"),
-            PULUMI_BACKEND_URL: `file://${this.stateDir}`,
-            PULUMI_CONFIG_PASSPHRASE: this.passphrase,
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-            PULUMI_SKIP_CONFIRMATIONS: "true",
-        };
+        return hermeticEnv({
+            home: path.join(this.dir, "home"), stateDir: this.stateDir, passphrase: this.passphrase, bins: [this.pluginBin, this.toolchain.bin],
+        }, this.extraEnv);
     }
 
     async run(op: RunRequest["op"], config: StackConfig, options: RunOptions = {}): Promise<RunOutcome> {

@@ -15,7 +15,7 @@ import { mapWithConcurrency } from "../../src/operations/doctor/bounded-concurre
 import type { StackOutputs } from "../../src/operations/stack-outputs";
 import { runningNocobase } from "../nocobase-server/harness";
 import { outputsFor, runningEmulator, type Run } from "../nocobase/support";
-import type { StackConfig } from "./engine-stack";
+import { hermeticEnv, PLUGIN_BIN, type StackConfig } from "./engine-stack";
 import type { EngineToolchain } from "./toolchain";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -42,23 +42,14 @@ export class FleetProject {
         fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"),
             `name: ${FLEET_PROJECT}\nruntime: nodejs\nmain: index.ts\nstackConfigDir: stacks\n`);
         fs.writeFileSync(path.join(this.dir, "index.ts"), `export { default } from ${JSON.stringify(PROGRAM)};\n`);
-        // The dynamic-provider plugin resolves @pulumi/pulumi from the project folder.
+        // The program, run inline from the project folder, resolves @pulumi/pulumi and the package from there.
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
     }
 
     env(): Record<string, string> {
-        return {
-            ...this.extraEnv,
-            PATH: [this.toolchain.bin, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
-            HOME: process.env.HOME ?? os.homedir(),
-            PULUMI_HOME: this.homeDir,
-            PULUMI_BACKEND_URL: `file://${this.stateDir}`,
-            PULUMI_CONFIG_PASSPHRASE: this.passphrase,
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-            PULUMI_SKIP_CONFIRMATIONS: "true",
-        };
+        return hermeticEnv({
+            home: this.homeDir, stateDir: this.stateDir, passphrase: this.passphrase, bins: [PLUGIN_BIN, this.toolchain.bin],
+        }, this.extraEnv);
     }
 
     /** Creates (or selects) each stack and sets its whole config, `concurrency` stacks at a time. */
