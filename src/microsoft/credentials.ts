@@ -6,6 +6,7 @@
 import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import type { MicrosoftEndpoints } from "./endpoints";
 import { identityFailure } from "./identity-errors";
+import { cachedPerTenant } from "./tenant-token-cache";
 
 export function createDefaultCredential(endpoints: MicrosoftEndpoints, tenantId?: string,
     env: NodeJS.ProcessEnv = process.env): TokenCredential {
@@ -20,14 +21,15 @@ export function createDefaultCredential(endpoints: MicrosoftEndpoints, tenantId?
     // What DefaultAzureCredential's first link would do with these variables, without its wrapper, which
     // reports every failure as HTTP 400 and so hides a refused secret behind an unreachable endpoint.
     if (AZURE_TENANT_ID && AZURE_CLIENT_ID && AZURE_CLIENT_SECRET) {
-        return new ClientSecretCredential(AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, common);
+        return cachedPerTenant(new ClientSecretCredential(AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, common));
     }
-    return new DefaultAzureCredential({ ...common, ...(tenantId ? { tenantId } : {}) });
+    return cachedPerTenant(new DefaultAzureCredential({ ...common, ...(tenantId ? { tenantId } : {}) }));
 }
 
 /**
  * Gets a Graph token for `tenantId`, so that a refused or unreachable sign-in is reported as a failure of
- * the command's own identity, once, before any Graph call. The credential caches the token for the calls.
+ * the command's own identity, once, before any Graph call. The credential keeps the token for the calls
+ * that follow (cachedPerTenant).
  */
 export async function signInTo(credential: TokenCredential, endpoints: MicrosoftEndpoints, tenantId: string,
     timeoutMs: number): Promise<void> {
