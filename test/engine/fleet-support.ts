@@ -5,7 +5,6 @@
  * emulator). Stacks are made and configured through the Automation API, as a user's `pulumi stack init`
  * and `pulumi config set --secret` would.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -14,7 +13,7 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { mapWithConcurrency } from "../../src/operations/doctor/bounded-concurrency";
 import type { StackOutputs } from "../../src/operations/stack-outputs";
 import { runningNocobase } from "../nocobase-server/harness";
-import { outputsFor, runningEmulator, type Run } from "../nocobase/support";
+import { outputsFor, runningEmulator, runTool, type Run } from "../nocobase/support";
 import { hermeticEnv, PLUGIN_BIN, type StackConfig } from "./engine-stack";
 import type { EngineToolchain } from "./toolchain";
 
@@ -64,17 +63,7 @@ export class FleetProject {
 
     /** A command of this repository's tool (`nocobase-entra-mail <command>`), run as a user would. */
     tool(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Run> {
-        return new Promise((resolve, reject) => {
-            const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "cli.ts"), command, ...args], {
-                cwd: ROOT, env: { ...this.env(), ...env }, stdio: ["ignore", "pipe", "pipe"],
-            });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code, stdout, stderr }));
-        });
+        return runTool(command, args, { ...this.env(), ...env });
     }
 
     fleet(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Run> {

@@ -158,16 +158,11 @@ export interface Run {
     readonly stderr: string;
 }
 
-/** Runs one command of the tool as a user does, with Microsoft's endpoints pointed at the emulator. */
-export function runScript(command: string, args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
-    const emulator = runningEmulator();
+/** Runs one command of the tool (`nocobase-entra-mail <command>`) from this checkout's sources, in exactly `env`. */
+export function runTool(command: string, args: readonly string[], env: Record<string, string | undefined>, stdin = ""): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", command, ...args], {
-            cwd: ROOT,
-            env: {
-                PATH: process.env.PATH, HOME: process.env.HOME,
-                AZURE_AUTHORITY_HOST: emulator.authorityHost, NODE_EXTRA_CA_CERTS: emulator.certificate.caFile, ...env,
-            }, stdio: ["pipe", "pipe", "pipe"],
+        const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "cli.ts"), command, ...args], {
+            cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"],
         });
         let stdout = "";
         let stderr = "";
@@ -177,6 +172,15 @@ export function runScript(command: string, args: string[], stdin: string, env: R
         child.on("close", (code) => resolve({ code, stdout, stderr }));
         child.stdin.end(stdin);
     });
+}
+
+/** Runs one command of the tool as a user does, with Microsoft's endpoints pointed at the emulator. */
+export function runScript(command: string, args: string[], stdin: string, env: Record<string, string | undefined>): Promise<Run> {
+    const emulator = runningEmulator();
+    return runTool(command, args, {
+        PATH: process.env.PATH, HOME: process.env.HOME,
+        AZURE_AUTHORITY_HOST: emulator.authorityHost, NODE_EXTRA_CA_CERTS: emulator.certificate.caFile, ...env,
+    }, stdin);
 }
 
 
