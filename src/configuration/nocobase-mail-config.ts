@@ -1,50 +1,19 @@
 /**
- * The stack's configuration as `NocobaseMail` inputs, for this project's own program (index.ts).
+ * The stack's configuration as `NocobaseMail` inputs, for this project's own program (src/program.ts).
  */
-import { formatApiPermission } from "../registration/kept-settings";
-import type { NocobaseMailArgs } from "../nocobase-mail/nocobase-mail";
-import type { NocobaseBaseUrl } from "../registration/redirect-uris";
-import type { Settings } from "./settings";
+import type { NocobaseMailArgs } from "../nocobase-mail/nocobase-mail-args";
+import { readFromStackConfiguration } from "./args-origin";
 import { readStackSettings } from "./stack-config";
 
 /**
  * Reads and validates the stack's configuration: a mistake is refused here, before anything is declared,
- * with the messages naming the configuration keys. The component checks its inputs again by the same rules.
+ * with the messages naming the configuration keys. Each key becomes the input of its name, which the
+ * component checks again by the same rules; an unset key stays unset, so the component applies the default.
  */
 export function readNocobaseMailArgs(): NocobaseMailArgs {
-    return nocobaseMailArgs(readStackSettings());
-}
-
-/** Validated settings as inputs from which the component derives the same settings again. */
-function nocobaseMailArgs(settings: Settings): NocobaseMailArgs {
-    const [primary, ...extras] = settings.nocobaseUrls.map(baseUrlText);
-    return {
-        nocobaseUrl: primary,
-        nocobaseSubApp: settings.nocobaseSubApp,
-        extraNocobaseUrls: extras,
-        displayName: settings.displayName,
-        signInAudience: settings.signInAudience,
-        secretRotationDays: settings.rotation.rotationDays,
-        secretLifetimeDays: settings.rotation.lifetimeDays,
-        secretGeneration: settings.rotation.generation,
-        secretLifetimeCapDays: settings.secretLifetimeCapDays,
-        grantAdminConsent: settings.grantAdminConsent,
-        owners: [...settings.owners],
-        additionalWebRedirectUris: [...settings.additionalWebRedirectUris],
-        spaRedirectUris: [...settings.spaRedirectUris],
-        publicClientRedirectUris: [...settings.publicClientRedirectUris],
-        additionalPermissions: settings.additionalPermissions.map(formatApiPermission),
-        adoptAdminConsentGrantId: settings.adoptAdminConsentGrantId,
-        adoptApplicationObjectId: settings.adoptApplicationObjectId,
-        nocobaseApiUrl: settings.nocobaseTarget.apiUrl,
-        nocobaseClientIdVariable: settings.nocobaseTarget.clientIdVariable,
-        nocobaseClientSecretVariable: settings.nocobaseTarget.clientSecretVariable,
-        emailSettings: settings.emailSettings,
-        pastedSecretKeyId: settings.pastedSecretKeyId,
-        handOverToNocobase: settings.nocobase !== undefined,
-    };
-}
-
-function baseUrlText(url: NocobaseBaseUrl): string {
-    return `${url.origin}${url.publicPath}`;
+    const settings = readStackSettings();
+    const given = Object.entries(settings.values).filter(([, value]) => value !== undefined && value !== "");
+    // The values are the key table's types, which are the inputs' types (lists only read, never changed).
+    const args = { ...Object.fromEntries(given), handOverToNocobase: settings.nocobase !== undefined } as unknown as NocobaseMailArgs;
+    return readFromStackConfiguration(args);
 }

@@ -4,10 +4,16 @@
  * gives the fix as a `pulumi config set --stack <stack>` command.
  */
 import {
-    apiUrlProblem, DEFAULT_CLIENT_ID_VARIABLE, DEFAULT_CLIENT_SECRET_VARIABLE, normaliseApiUrl, variableNameProblem,
+    apiUrlProblem, normaliseApiUrl, variableNameProblem,
     variableNamesProblem,
 } from "../nocobase/variable-names";
 import { closestKey } from "./config-key-suggestion";
+import {
+    API_TOKEN_KEY, CONFIG_KEY_TABLE, CONFIG_KEYS, CONFIG_NAMESPACE, ConfigKey, ConfigValues, DEFAULTS, isShownKey, KeyDefinition,
+} from "./config-keys";
+
+export { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE, DEFAULTS } from "./config-keys";
+export type { ConfigKey } from "./config-keys";
 import { isGuid } from "../registration/graph-identifiers";
 import { ApiPermission, parseApiPermission, RedirectPlatform, redirectUriProblem } from "../registration/kept-settings";
 import { quoteForeign, redactForeignText } from "../redaction";
@@ -15,50 +21,11 @@ import { mailCallbackUri, mailCallbackUris, NocobaseBaseUrl, parseNocobaseUrl, p
 import { EMAIL_SETTINGS_MODES, EmailSettingsMode, isEmailSettingsMode } from "../registration/pasted-secret";
 import { MIN_SLACK_DAYS, RotationPolicy } from "../registration/secret-rotation";
 import {
-    audienceLimits, DEFAULT_SIGN_IN_AUDIENCE, isSignInAudience, SIGN_IN_AUDIENCES, SignInAudience,
+    audienceLimits, isSignInAudience, SIGN_IN_AUDIENCES, SignInAudience,
 } from "../registration/sign-in-audience";
-
-/** The project name, which is also the configuration namespace. */
-export const CONFIG_NAMESPACE = "nocobase-entra-mail";
-
-/** Defaults; Pulumi.yaml declares the same ones (a test keeps the two in step). */
-export const DEFAULTS = {
-    extraNocobaseUrls: [] as string[],
-    signInAudience: DEFAULT_SIGN_IN_AUDIENCE,
-    secretRotationDays: 60,
-    secretLifetimeDays: 180,
-    secretGeneration: 1,
-    /** No cap declared: Pulumi.yaml needs a default for a key to be optional. */
-    secretLifetimeCapDays: 0,
-    grantAdminConsent: false,
-    owners: [] as string[],
-    nocobaseClientIdVariable: DEFAULT_CLIENT_ID_VARIABLE,
-    nocobaseClientSecretVariable: DEFAULT_CLIENT_SECRET_VARIABLE,
-    additionalWebRedirectUris: [] as string[],
-    spaRedirectUris: [] as string[],
-    publicClientRedirectUris: [] as string[],
-    additionalPermissions: [] as string[],
-} as const;
 
 /** Longest secret lifetime accepted: Microsoft's 24-month maximum for client secrets. */
 const MAX_SECRET_LIFETIME_DAYS = 730;
-
-/** Every key the program reads besides the secret `nocobaseApiToken`. */
-export const CONFIG_KEYS = [
-    "nocobaseUrl", "nocobaseSubApp", "extraNocobaseUrls", "displayName", "signInAudience",
-    "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "owners",
-    "adoptApplicationObjectId", "nocobaseApiUrl", "nocobaseClientIdVariable", "nocobaseClientSecretVariable",
-    "additionalWebRedirectUris", "spaRedirectUris", "publicClientRedirectUris", "additionalPermissions",
-    "adoptAdminConsentGrantId", "emailSettings", "pastedSecretKeyId", "secretLifetimeCapDays",
-] as const;
-
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
-
-/** Keys whose values are numbers, booleans or names, never a credential: a fix may repeat them. */
-const TYPED_KEYS: readonly ConfigKey[] = [
-    "signInAudience", "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent", "emailSettings",
-    "secretLifetimeCapDays",
-];
 
 /** Stack configuration as Pulumi hands it over: strings (arrays as JSON), undefined when unset. */
 export type RawSettings = { readonly [K in ConfigKey]?: string } & {
@@ -70,6 +37,11 @@ export type RawSettings = { readonly [K in ConfigKey]?: string } & {
     readonly nocobaseApiTokenBlankIn?: "config" | "environment";
     /** Keys set in the namespace that the program does not know (typos), with their values. */
     readonly unknownKeys?: Readonly<Record<string, string>>;
+    /**
+     * Values of inputs given as secrets. With any, no message quotes a configured value, and none of these
+     * appears in a message or a fix.
+     */
+    readonly secretValues?: readonly string[];
 };
 
 interface NocobaseDelivery {
@@ -107,6 +79,8 @@ export interface Settings {
     readonly nocobase: NocobaseDelivery | undefined;
     /** Variable names and API URL, known even without a token (for the manual hand-over). */
     readonly nocobaseTarget: NocobaseDelivery;
+    /** Each key's value as configured, typed by the key table (defaults applied): what the component is given. */
+    readonly values: ConfigValues;
 }
 
 export interface ConfigProblem {
@@ -121,20 +95,12 @@ export interface ConfigProblem {
 type Validated = { readonly ok: true; readonly settings: Settings } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
 
-/** The secret key of the namespace; set only with `pulumi config set --secret`. */
-export const API_TOKEN_KEY = "nocobaseApiToken";
-
 /**
  * `--stack <name>` for a printed command: on a machine with several stacks, a command without it edits
  * whichever stack is selected.
  */
 function stackOption(stack: string): string {
     return `--stack ${shellWord(stack)}`;
-}
-
-/** `pulumi config set` for a key of the stack, as users type it. */
-function configSet(stack: string, key: ConfigKey | typeof API_TOKEN_KEY, example: string): string {
-    return `pulumi config set ${stackOption(stack)} ${CONFIG_NAMESPACE}:${key} ${example}`;
 }
 
 /** A change of stack configuration a fix proposes, as `pulumi config set` / `rm` makes it. */
@@ -197,15 +163,25 @@ export function applyChanges(raw: RawSettings, changes: readonly ConfigChange[])
 const MAX_SHOWN_VALUE = 120;
 
 /** A configured value as messages show it: redacted, shortened, quoted. */
-function show(value: string): string {
+function quoteValue(value: string): string {
     return quoteForeign(value, { maxLength: MAX_SHOWN_VALUE });
 }
 
+/** Stands for a value in messages when some input is a secret. */
+function hidden(): string {
+    return "(a value not shown: an input is a secret)";
+}
+
 /** Prefixes the quoted value unless the problem text already quotes it; a quotation of it is redacted. */
-function withValue(value: string, problem: string): string {
+function withValue(value: string, problem: string, quote: (value: string) => string): string {
     const raw = `"${value}"`;
     const text = problem.startsWith(raw) ? problem : `is ${raw}: ${problem}`;
-    return redactForeignText(text.split(raw).join(show(value)), { maxLength: Number.POSITIVE_INFINITY });
+    return redactForeignText(text.split(raw).join(quote(value)), { maxLength: Number.POSITIVE_INFINITY });
+}
+
+/** Every secret value taken out of a text. */
+function withoutSecrets(text: string, secrets: readonly string[]): string {
+    return secrets.filter((secret) => secret.trim() !== "").reduce((t, secret) => t.split(secret.trim()).join("[secret]"), text);
 }
 
 /** Fix alternatives: each a list of changes applied together; the first one validation accepts is shown. */
@@ -223,13 +199,49 @@ type Pending = readonly Blame[];
 
 type Evaluated = { readonly settings: Settings; readonly pending?: undefined } | { readonly settings?: undefined; readonly pending: readonly Pending[] };
 
+/**
+ * Who fixes the configuration, and so how a fix is worded: a stack's configuration is changed with
+ * `pulumi config`, a component's inputs in the program that declares it.
+ */
+export type FixAudience = { readonly kind: "stack" } | { readonly kind: "component"; readonly name: string };
+
+const STACK: FixAudience = { kind: "stack" };
+
 /** Validates all configuration at once, so a user sees every problem in one run. */
-export function validateSettings(raw: RawSettings): Validated {
+export function validateSettings(raw: RawSettings, audience: FixAudience = STACK): Validated {
     const evaluated = evaluate(raw);
     if (evaluated.settings !== undefined) {
         return { ok: true, settings: evaluated.settings };
     }
-    return { ok: false, problems: evaluated.pending.map((pending) => resolve(raw, pending, evaluated.pending)) };
+    const secrets = raw.secretValues ?? [];
+    return {
+        ok: false,
+        problems: evaluated.pending.map((pending) => resolve(raw, pending, evaluated.pending, audience))
+            .map((p) => ({ key: p.key, problem: withoutSecrets(p.problem, secrets), fix: withoutSecrets(p.fix, secrets) })),
+    };
+}
+
+/** A change as the program's author makes it to a component's input. */
+function inputChange(stack: string, change: ConfigChange): string {
+    if (change.key === API_TOKEN_KEY) {
+        // The component takes the API key from the secret configuration, never as an input.
+        return configChangeCommand(stack, change);
+    }
+    const definition = (CONFIG_KEY_TABLE as Readonly<Record<string, KeyDefinition>>)[change.key] as KeyDefinition | undefined;
+    const literal = (value: string): string => /^<.*>$/.test(value) || (definition !== undefined && definition.type !== "string" &&
+        definition.type !== "string[]") ? value : JSON.stringify(value);
+    const input = `input ${change.key}`;
+    if (change.index !== undefined) {
+        return change.value === undefined ? `remove item ${change.index} of the ${input}`
+            : `set item ${change.index} of the ${input} to ${literal(change.value)}`;
+    }
+    return change.value === undefined ? `remove the ${input}` : `set the ${input} to ${literal(change.value)}`;
+}
+
+/** The fix for `audience`: the commands for a stack, the input changes for a component. */
+function renderChanges(audience: FixAudience, stack: string, changes: readonly ConfigChange[]): string {
+    return audience.kind === "stack" ? configChangeCommands(stack, changes)
+        : `in the program's NocobaseMail "${audience.name}": ${changes.map((change) => inputChange(stack, change)).join(" and ")}`;
 }
 
 /** The keys a problem may be blamed on. */
@@ -254,9 +266,9 @@ function fixes(raw: RawSettings, key: string, changes: readonly ConfigChange[], 
 }
 
 /** Picks the first blame and fix option that validation accepts; the first of each when none is. */
-function resolve(raw: RawSettings, pending: Pending, all: readonly Pending[]): ConfigProblem {
+function resolve(raw: RawSettings, pending: Pending, all: readonly Pending[], audience: FixAudience): ConfigProblem {
     const render = (blame: Blame, option: readonly ConfigChange[]): ConfigProblem =>
-        ({ key: blame.key, problem: blame.problem, fix: configChangeCommands(raw.stack, option) });
+        ({ key: blame.key, problem: blame.problem, fix: renderChanges(audience, raw.stack, option) });
     for (const blame of pending) {
         if (typeof blame.fix === "string") {
             return { key: blame.key, problem: blame.problem, fix: blame.fix };
@@ -306,6 +318,52 @@ export function configChangeCommands(stack: string, changes: readonly ConfigChan
     return changes.map((change) => configChangeCommand(stack, change)).join(" && ");
 }
 
+/** Keys whose rules in `evaluate` word their own type refusals, with fixes fitted to the key. */
+const OWN_TYPE_CHECK: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
+    "extraNocobaseUrls", "signInAudience", "secretRotationDays", "secretLifetimeDays", "secretGeneration", "grantAdminConsent",
+    "owners", "additionalWebRedirectUris", "spaRedirectUris", "publicClientRedirectUris", "additionalPermissions", "emailSettings",
+]);
+
+/**
+ * A value checked against its key's type alone: the default when unset (undefined for a required key),
+ * or what is wrong with it. Stack configuration holds every value as text, lists as JSON.
+ */
+type Typed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
+
+function typedValue(definition: KeyDefinition, value: string | undefined, show: (value: string) => string): Typed {
+    const ok = (v: unknown): Typed => ({ ok: true, value: v });
+    const bad = (problem: string): Typed => ({ ok: false, problem });
+    const given = value === undefined || value.trim() === "" ? undefined : value.trim();
+    if (given === undefined) {
+        return ok(definition.default);
+    }
+    switch (definition.type) {
+        case "integer": {
+            const parsed = Number(given);
+            if (!/^-?\d+$/.test(given) || !Number.isSafeInteger(parsed)) {
+                return bad(`is ${show(given)}, not a whole number`);
+            }
+            return parsed < (definition.minimum ?? Number.MIN_SAFE_INTEGER)
+                ? bad(`is ${parsed}; it must be at least ${String(definition.minimum)}`) : ok(parsed);
+        }
+        case "boolean":
+            return given === "true" ? ok(true) : given === "false" ? ok(false) : bad(`is ${show(given)}; it must be true or false`);
+        case "string[]": {
+            let parsed: unknown;
+            try {
+                parsed = JSON.parse(given);
+            } catch {
+                return bad(`is ${show(given)}, not a list`);
+            }
+            return Array.isArray(parsed) && parsed.every((v) => typeof v === "string") ? ok(parsed)
+                : bad(`is ${show(given)}, not a list of strings`);
+        }
+        default:
+            return definition.values === undefined || definition.values.includes(given) ? ok(given)
+                : bad(`is ${show(given)}; it must be one of ${definition.values.join(", ")}`);
+    }
+}
+
 /** Where a NocoBase URL came from: the key, and the item for a list. */
 interface UrlSource {
     readonly key: ConfigKey;
@@ -314,6 +372,9 @@ interface UrlSource {
 }
 
 function evaluate(raw: RawSettings): Evaluated {
+    const secrets = raw.secretValues ?? [];
+    // Shadows the module's `show`: with a secret among the inputs, no value is quoted.
+    const show = secrets.length > 0 ? hidden : quoteValue;
     const pending: Pending[] = [];
     const fail = (key: string, problem: string, fix: string | FixOptions): undefined => {
         pending.push([{ key, problem, fix }]);
@@ -324,7 +385,10 @@ function evaluate(raw: RawSettings): Evaluated {
         return value === undefined || value.trim() === "" ? undefined : value.trim();
     };
 
-    const integer = (key: ConfigKey, fallback: number, min: number, examples: FixOptions): number | undefined => {
+    const integer = (key: ConfigKey, examples: FixOptions): number | undefined => {
+        const definition: KeyDefinition = CONFIG_KEY_TABLE[key];
+        const fallback = Number(definition.default);
+        const min = definition.minimum ?? Number.MIN_SAFE_INTEGER;
         const value = text(key);
         if (value === undefined) {
             return fallback;
@@ -362,6 +426,18 @@ function evaluate(raw: RawSettings): Evaluated {
         return parsed.ok ? { key, index, base: parsed.value } : fail(key, `${item}${show(value)} ${parsed.problem}`, fix);
     };
 
+    // Each key's type, and the choices a key lists: the rules below word the refusals of some keys themselves.
+    const values: Record<string, unknown> = {};
+    for (const key of CONFIG_KEYS) {
+        const definition: KeyDefinition = CONFIG_KEY_TABLE[key];
+        const typed = typedValue(definition, raw[key], show);
+        if (typed.ok) {
+            values[key] = typed.value;
+        } else if (!OWN_TYPE_CHECK.has(key)) {
+            fail(key, typed.problem, definition.default === undefined ? [[{ key, value: "<value>" }]] : [[{ key, value: undefined }]]);
+        }
+    }
+
     // Keys of the namespace the program does not read: most often a typo that would be silently ignored.
     for (const [key, value] of Object.entries(raw.unknownKeys ?? {})) {
         const nearest = closestKey(key, [...CONFIG_KEYS, API_TOKEN_KEY]);
@@ -371,7 +447,7 @@ function evaluate(raw: RawSettings): Evaluated {
             continue;
         }
         // Only values that cannot be a credential are repeated in the fix; the others are for the user to type.
-        const typed = (TYPED_KEYS as readonly string[]).includes(nearest) && /^[A-Za-z0-9]+$/.test(value.trim());
+        const typed = isShownKey(CONFIG_KEY_TABLE, nearest) && /^[A-Za-z0-9]+$/.test(value.trim());
         const move: ConfigChange = nearest === API_TOKEN_KEY
             ? { key: nearest, value: "<API key>", secret: true }
             : { key: nearest, value: typed ? value.trim() : "<value>" };
@@ -442,17 +518,13 @@ function evaluate(raw: RawSettings): Evaluated {
 
     // The secret's schedule.
     // The tenant's cap is a fact about the tenant, not a choice: a bad value is removed rather than guessed.
-    const capText = text("secretLifetimeCapDays");
     const removeCap: FixOptions = [[{ key: "secretLifetimeCapDays", value: undefined }]];
-    let capDays: number | undefined;
-    if (capText !== undefined && Number(capText) !== DEFAULTS.secretLifetimeCapDays) {
-        capDays = /^\d+$/.test(capText) && Number.isSafeInteger(Number(capText)) ? Number(capText)
-            : fail("secretLifetimeCapDays", `is ${show(capText)}, not a whole number of days`, removeCap);
-        if (capDays !== undefined && capDays < MIN_SECRET_LIFETIME_CAP_DAYS) {
-            capDays = fail("secretLifetimeCapDays", `is ${capDays}; no schedule fits a cap below ${MIN_SECRET_LIFETIME_CAP_DAYS} days ` +
-                `(2 x a rotation period of 1 day + ${MIN_SLACK_DAYS} days of slack): the tenant's app-management policy must exempt ` +
-                "this application (Entra admin center > Enterprise apps > Application policies)", removeCap);
-        }
+    const capValue = values.secretLifetimeCapDays as number | undefined;
+    let capDays = capValue === DEFAULTS.secretLifetimeCapDays ? undefined : capValue;
+    if (capDays !== undefined && capDays < MIN_SECRET_LIFETIME_CAP_DAYS) {
+        capDays = fail("secretLifetimeCapDays", `is ${capDays}; no schedule fits a cap below ${MIN_SECRET_LIFETIME_CAP_DAYS} days ` +
+            `(2 x a rotation period of 1 day + ${MIN_SLACK_DAYS} days of slack): the tenant's app-management policy must exempt ` +
+            "this application (Entra admin center > Enterprise apps > Application policies)", removeCap);
     }
     const maxLifetimeDays = Math.min(MAX_SECRET_LIFETIME_DAYS, capDays ?? MAX_SECRET_LIFETIME_DAYS);
     // Candidates for the period and the lifetime, which are only accepted together: each alone, then both defaults.
@@ -463,15 +535,15 @@ function evaluate(raw: RawSettings): Evaluated {
         { key: "secretRotationDays", value: String(Math.max(1, Math.min(DEFAULTS.secretRotationDays, longestRotationFor(defaultLifetime)))) },
         { key: "secretLifetimeDays", value: String(defaultLifetime) },
     ];
-    const rotationDays = integer("secretRotationDays", DEFAULTS.secretRotationDays, 1, [
+    const rotationDays = integer("secretRotationDays", [
         ...setTo("secretRotationDays", String(DEFAULTS.secretRotationDays), String(Math.max(1, Math.floor(lifetimeGuess / 2)))),
         bothDefaults,
     ]);
-    const lifetimeDays = integer("secretLifetimeDays", DEFAULTS.secretLifetimeDays, 2, [
+    const lifetimeDays = integer("secretLifetimeDays", [
         ...setTo("secretLifetimeDays", String(DEFAULTS.secretLifetimeDays), String(MAX_SECRET_LIFETIME_DAYS)),
         bothDefaults,
     ]);
-    const generation = integer("secretGeneration", DEFAULTS.secretGeneration, 1, setTo("secretGeneration", "2"));
+    const generation = integer("secretGeneration", setTo("secretGeneration", "2"));
     if (lifetimeDays !== undefined && lifetimeDays > MAX_SECRET_LIFETIME_DAYS) {
         fail("secretLifetimeDays", `is ${lifetimeDays}; Microsoft allows client secrets of at most ` +
             `${MAX_SECRET_LIFETIME_DAYS} days (24 months)`,
@@ -523,7 +595,7 @@ function evaluate(raw: RawSettings): Evaluated {
     const adoptText = text("adoptApplicationObjectId");
     if (adoptText !== undefined && !isGuid(adoptText)) {
         fail("adoptApplicationObjectId", `is ${show(adoptText)}, not an application object ID (a GUID)`,
-            configSet(raw.stack, "adoptApplicationObjectId", "<Object ID from the app registration's Overview page>"));
+            [[{ key: "adoptApplicationObjectId", value: "<Object ID from the app registration's Overview page>" }]]);
     }
 
     // What an adopted registration keeps besides what NocoBase mail needs.
@@ -532,7 +604,7 @@ function evaluate(raw: RawSettings): Evaluated {
         uris.forEach((uri, i) => {
             const problem = redirectUriProblem(platform, uri);
             if (problem !== undefined) {
-                fail(key, `entry ${i} is ${show(uri)}, which ${problem}`, `pulumi config set ${stackOption(raw.stack)} --path '${CONFIG_NAMESPACE}:${key}[${i}]' https://app.example.com/callback`);
+                fail(key, `entry ${i} is ${show(uri)}, which ${problem}`, [[{ key, index: i, value: "https://app.example.com/callback" }]]);
             }
         });
         return [...new Set(uris)];
@@ -550,7 +622,7 @@ function evaluate(raw: RawSettings): Evaluated {
         const parsed = parseApiPermission(entry);
         if (typeof parsed === "string") {
             fail("additionalPermissions", `entry ${i} ${show(entry)} ${parsed}`,
-                `pulumi config set ${stackOption(raw.stack)} --path '${CONFIG_NAMESPACE}:additionalPermissions[${i}]' 00000003-0000-0000-c000-000000000000/Scope/<permission ID>`);
+                [[{ key: "additionalPermissions", index: i, value: "<00000003-0000-0000-c000-000000000000/Scope/permission ID>" }]]);
         } else {
             additionalPermissions.push(parsed);
         }
@@ -558,11 +630,11 @@ function evaluate(raw: RawSettings): Evaluated {
     const grantIdText = text("adoptAdminConsentGrantId");
     if (grantIdText !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(grantIdText)) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)}, not an oauth2PermissionGrant ID`,
-            configSet(raw.stack, "adoptAdminConsentGrantId", "<id from nocobase-entra-mail adopt>"));
+            [[{ key: "adoptAdminConsentGrantId", value: "<id from nocobase-entra-mail adopt>" }]]);
     }
     if (grantIdText !== undefined && grantAdminConsent === false) {
         fail("adoptAdminConsentGrantId", `is ${show(grantIdText)} but grantAdminConsent is false, so no grant is managed to import it into`,
-            `pulumi config rm ${stackOption(raw.stack)} ${CONFIG_NAMESPACE}:adoptAdminConsentGrantId (or ${configSet(raw.stack, "grantAdminConsent", "true")})`);
+            [[{ key: "adoptAdminConsentGrantId", value: undefined }], [{ key: "grantAdminConsent", value: "true" }]]);
     }
 
     // Hand-over to NocoBase.
@@ -570,7 +642,7 @@ function evaluate(raw: RawSettings): Evaluated {
         const name = text(key) ?? DEFAULTS[key];
         const problem = variableNameProblem(name);
         if (problem !== null) {
-            fail(key, withValue(name, problem), setTo(key, DEFAULTS[key], `${DEFAULTS[key]}_2`));
+            fail(key, withValue(name, problem, show), setTo(key, DEFAULTS[key], `${DEFAULTS[key]}_2`));
         }
         return name;
     };
@@ -578,7 +650,7 @@ function evaluate(raw: RawSettings): Evaluated {
     const clientSecretVariable = variable("nocobaseClientSecretVariable");
     const sameName = variableNamesProblem(clientIdVariable, clientSecretVariable);
     if (sameName !== null) {
-        fail("nocobaseClientSecretVariable", withValue(clientSecretVariable, sameName),
+        fail("nocobaseClientSecretVariable", withValue(clientSecretVariable, sameName, show),
             setTo("nocobaseClientSecretVariable", DEFAULTS.nocobaseClientSecretVariable, `${clientIdVariable}_SECRET`));
     }
     const apiUrlText = text("nocobaseApiUrl");
@@ -588,7 +660,7 @@ function evaluate(raw: RawSettings): Evaluated {
         if (problem === null) {
             apiUrl = normaliseApiUrl(apiUrlText);
         } else {
-            fail("nocobaseApiUrl", withValue(apiUrlText, problem),
+            fail("nocobaseApiUrl", withValue(apiUrlText, problem, show),
                 [[{ key: "nocobaseApiUrl", value: "https://crm.internal.example.com/api" }], [{ key: "nocobaseApiUrl", value: undefined }]]);
         }
     }
@@ -608,7 +680,7 @@ function evaluate(raw: RawSettings): Evaluated {
         // pick a placeholder); on a variables stack, no confirmation belongs.
         fail("pastedSecretKeyId", `is ${show(pastedText)}, not a client secret's key ID (a GUID)`, emailSettings === "variables"
             ? [[{ key: "pastedSecretKeyId", value: undefined }]]
-            : configChangeCommand(raw.stack, { key: "pastedSecretKeyId", value: `<key ID from: nocobase-entra-mail email-settings --stack ${raw.stack}>` }));
+            : [[{ key: "pastedSecretKeyId", value: `<key ID from: nocobase-entra-mail email-settings --stack ${raw.stack}>` }]]);
     } else if (pastedText !== undefined && emailSettings === "variables") {
         const why = "a confirmed pasted secret means the Email Manager holds a pasted secret, not the variables";
         pending.push([
@@ -644,13 +716,16 @@ function evaluate(raw: RawSettings): Evaluated {
             pastedSecretKeyId: pastedText?.toLowerCase(),
             nocobase: raw.nocobaseApiTokenSet ? nocobaseTarget : undefined,
             nocobaseTarget,
+            values: values as unknown as ConfigValues,
         },
     };
 }
 
-/** One message for all problems, in the order of the keys. */
-export function formatProblems(problems: readonly ConfigProblem[]): string {
-    const lines = problems.map((p) => `  - ${CONFIG_NAMESPACE}:${p.key} ${p.problem}${/[.?!]$/.test(p.problem) ? "" : "."}\n    Fix: ${p.fix}`);
+/** One message for all problems, in the order of the keys, named as `audience` knows them. */
+export function formatProblems(problems: readonly ConfigProblem[], audience: FixAudience = STACK): string {
+    const named = (key: string): string => audience.kind === "stack" || key === API_TOKEN_KEY ? `${CONFIG_NAMESPACE}:${key}` : `input ${key}`;
+    const lines = problems.map((p) => `  - ${named(p.key)} ${p.problem}${/[.?!]$/.test(p.problem) ? "" : "."}\n    Fix: ${p.fix}`);
     const noun = problems.length === 1 ? "problem" : "problems";
-    return `Stack configuration has ${problems.length} ${noun}; nothing was created or changed:\n${lines.join("\n")}`;
+    const subject = audience.kind === "stack" ? "Stack configuration has" : `NocobaseMail "${audience.name}" has inputs with`;
+    return `${subject} ${problems.length} ${noun}; nothing was created or changed:\n${lines.join("\n")}`;
 }

@@ -4,7 +4,7 @@
  * configuration keys' names, checked by the same rules and messages as the stack's configuration.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, ConfigKey, configChangeCommand, formatProblems, RawSettings, Settings, validateSettings } from "../configuration/settings";
+import { CONFIG_NAMESPACE, configChangeCommand, formatProblems, Settings } from "../configuration/settings";
 import { NocobaseMailVariables } from "../nocobase/variables";
 import { adoptionChangeProblem } from "../registration/adoption-change";
 import { formatApiPermission } from "../registration/kept-settings";
@@ -14,8 +14,12 @@ import {
     confirmationProblem, EmailSettingsChoice, emailSettingsChoice, pasteStatus, PasteStatus, slotNextRotationReplaces,
 } from "../registration/pasted-secret";
 import { PastedHold, RotationRecord, SLOT_NAMES, SlotName, slotHolding } from "../registration/secret-rotation";
+import { checkInputs } from "./component-inputs";
 import { readLastRun } from "./last-run";
+import type { NocobaseMailArgs } from "./nocobase-mail-args";
 import { rotationInstant } from "./rotation-clock";
+
+export type { NocobaseMailArgs } from "./nocobase-mail-args";
 
 /** Type token; ComponentProvider serves components of module `index` only. */
 const NOCOBASE_MAIL_TYPE = "nocobase-entra-mail:index:NocobaseMail";
@@ -57,59 +61,6 @@ function secondComponentProblem(name: string, components: readonly string[]): st
         "that NocoBase holds; the doctor and push-to-nocobase read one set of outputs per stack, too. Nothing was created or changed.\n" +
         "    Fix: declare one NocobaseMail per stack; for another NocoBase (another customer or tenant), use another stack: " +
         "pulumi stack init <name>.";
-}
-
-/**
- * Plain values, not outputs: they decide which resources exist and what they are called, and are
- * checked before any resource is declared.
- */
-export interface NocobaseMailArgs {
-    /** URL at which users open NocoBase, including any public path (https://crm.example.com). */
-    readonly nocobaseUrl: string;
-    /** NocoBase sub-application whose callback and variables are used; default the main application. */
-    readonly nocobaseSubApp?: string;
-    /** Further URLs of the same NocoBase (other host names); each gets its callback. Default none. */
-    readonly extraNocobaseUrls?: string[];
-    /** Name of the app registration; default "NocoBase Email (<stack>)". */
-    readonly displayName?: string;
-    /** Who may sign in: AzureADMyOrg, AzureADMultipleOrgs, AzureADandPersonalMicrosoftAccount (default) or PersonalMicrosoftAccount. */
-    readonly signInAudience?: string;
-    /** A new client secret is made by the first update after this many days (plain: it decides which secret is replaced); default 60. */
-    readonly secretRotationDays?: number;
-    /** Days each client secret stays valid from its window's start (plain): at least 2 × secretRotationDays + 7, at most 730; default 180. */
-    readonly secretLifetimeDays?: number;
-    /** The longest client secret in days the tenant's app-management policy allows; a longer secretLifetimeDays is refused; default 0 (no cap). */
-    readonly secretLifetimeCapDays?: number;
-    /** Raise it to rotate the client secret now (plain: it decides which secret is replaced); default 1. */
-    readonly secretGeneration?: number;
-    /** Grant the delegated scopes tenant-wide (admin consent) for the home tenant's users; default false. */
-    readonly grantAdminConsent?: boolean;
-    /** Extra owner object IDs; the deploying identity is always an owner. Default none. */
-    readonly owners?: string[];
-    /** Web redirect URIs kept besides NocoBase's callbacks (e.g. of an adopted registration). Default none. */
-    readonly additionalWebRedirectUris?: string[];
-    /** Single-page-application redirect URIs to keep. Default none. */
-    readonly spaRedirectUris?: string[];
-    /** Public-client (mobile and desktop) redirect URIs to keep. Default none. */
-    readonly publicClientRedirectUris?: string[];
-    /** Permissions kept besides the five mail scopes, each <resourceAppId>/<Scope|Role>/<id>. Default none. */
-    readonly additionalPermissions?: string[];
-    /** ID of a tenant-wide grant made in the portal, imported instead of created (needs grantAdminConsent). Default none. */
-    readonly adoptAdminConsentGrantId?: string;
-    /** Object ID of an app registration made by hand, imported instead of creating one (plain: it decides import or create); default none. */
-    readonly adoptApplicationObjectId?: string;
-    /** NocoBase's HTTP API as the deployer reaches it; default <nocobaseUrl>/api. */
-    readonly nocobaseApiUrl?: string;
-    /** NocoBase variable that receives the client ID; default MICROSOFT_EMAIL_CLIENT_ID. */
-    readonly nocobaseClientIdVariable?: string;
-    /** NocoBase secret variable that receives the client secret; default MICROSOFT_EMAIL_CLIENT_SECRET. */
-    readonly nocobaseClientSecretVariable?: string;
-    /** What NocoBase's Email Settings read: pasted (an administrator pastes the secret) or variables ({{$env...}}); default pasted for a new stack, variables for one deployed before. */
-    readonly emailSettings?: string;
-    /** Key ID of the client secret an administrator confirmed pasting into Email Settings (npm run email-settings); default none. */
-    readonly pastedSecretKeyId?: string;
-    /** Write client ID and secret into NocoBase, with the API key from secret config nocobase-entra-mail:nocobaseApiToken or NOCOBASE_API_TOKEN; default false. */
-    readonly handOverToNocobase?: boolean;
 }
 
 /**
@@ -167,7 +118,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
     public readonly nocobaseClientSecretVariable: pulumi.Output<string>;
 
     constructor(name: string, args: NocobaseMailArgs, opts?: pulumi.ComponentResourceOptions) {
-        const settings = validatedSettings(args, pulumi.getStack());
+        const { plain, settings } = checkInputs(name, args, pulumi.getStack());
         super(NOCOBASE_MAIL_TYPE, name, {}, opts);
         // Noted now, while the program declares its components; judged once the last run's outputs are read,
         // which is before any child is declared, so a second component is refused before anything exists.
@@ -176,21 +127,22 @@ export class NocobaseMail extends pulumi.ComponentResource {
         // The secret slots depend on what the stack's last run recorded, read back asynchronously; every
         // output below waits for the children declared once that record is known.
         // The clock is read now, while the program runs, not when the record arrives.
-        const built = this.declareChildren(name, settings, rotationInstant(), components);
+        const built = this.declareChildren(name, plain, settings, rotationInstant(), components);
         const from = <T>(pick: (children: DeclaredChildren) => pulumi.Input<T>): pulumi.Output<T> =>
             pulumi.output(built.then(pick)) as pulumi.Output<T>;
 
-        this.environment = pulumi.output(settings.stack);
+        const known = <T>(pick: (s: Settings) => T): pulumi.Output<T> => settings.apply<T>(pick);
+        this.environment = pulumi.output(plain.stack);
         this.clientId = from((c) => c.registration.clientId);
         this.tenantId = from((c) => c.registration.tenantId);
         this.applicationObjectId = from((c) => c.registration.applicationObjectId);
         this.servicePrincipalObjectId = from((c) => c.registration.servicePrincipalObjectId);
-        this.displayName = pulumi.output(settings.displayName);
-        this.signInAudience = pulumi.output(settings.signInAudience);
-        this.redirectUris = pulumi.output(webRedirectUris(settings));
-        this.owners = pulumi.output([...settings.owners]);
-        this.additionalPermissions = pulumi.output(settings.additionalPermissions.map(formatApiPermission));
-        this.adminConsent = pulumi.output(settings.grantAdminConsent);
+        this.displayName = known((s) => s.displayName);
+        this.signInAudience = pulumi.output(plain.signInAudience);
+        this.redirectUris = known(webRedirectUris);
+        this.owners = known((s) => [...s.owners]);
+        this.additionalPermissions = known((s) => s.additionalPermissions.map(formatApiPermission));
+        this.adminConsent = pulumi.output(plain.grantAdminConsent);
         this.clientSecret = from((c) => c.registration.clientSecretValue);
         this.clientSecretKeyId = from((c) => c.registration.clientSecretKeyId);
         this.clientSecretExpiresAt = from((c) => c.registration.clientSecretExpiresAt);
@@ -199,10 +151,10 @@ export class NocobaseMail extends pulumi.ComponentResource {
         this.secretRotation = from((c) => c.secretRotation as pulumi.Output<SecretRotation>);
         this.emailSettings = from((c) => c.emailSettings.mode);
         this.pastedSecret = from((c) => c.pastedSecret);
-        this.nocobaseApiUrl = pulumi.output(settings.nocobaseTarget.apiUrl);
-        this.nocobaseSubApp = pulumi.output(settings.nocobaseSubApp ?? "");
-        this.nocobaseClientIdVariable = pulumi.output(settings.nocobaseTarget.clientIdVariable);
-        this.nocobaseClientSecretVariable = pulumi.output(settings.nocobaseTarget.clientSecretVariable);
+        this.nocobaseApiUrl = known((s) => s.nocobaseTarget.apiUrl);
+        this.nocobaseSubApp = known((s) => s.nocobaseSubApp ?? "");
+        this.nocobaseClientIdVariable = known((s) => s.nocobaseTarget.clientIdVariable);
+        this.nocobaseClientSecretVariable = known((s) => s.nocobaseTarget.clientSecretVariable);
 
         // The secret stays out of the component's recorded outputs, as in MailAppRegistration.
         this.registerOutputs({
@@ -231,7 +183,9 @@ export class NocobaseMail extends pulumi.ComponentResource {
         });
     }
 
-    private async declareChildren(name: string, settings: Settings, now: Date, components: readonly string[]): Promise<DeclaredChildren> {
+    /** `plain` decides what is declared; `known` gives the values of inputs that may be outputs of other resources. */
+    private async declareChildren(name: string, settings: Settings, known: pulumi.Output<Settings>, now: Date,
+        components: readonly string[]): Promise<DeclaredChildren> {
         // Stacks made before this component existed hold the registration and the hand-over at the stack's
         // root, under these names: the aliases keep them (and the registration's children) in place.
         const formerlyAtRoot = [{ parent: pulumi.rootStackResource }];
@@ -256,10 +210,10 @@ export class NocobaseMail extends pulumi.ComponentResource {
             ? { confirmedKeyId: settings.pastedSecretKeyId, variablesHandOver: settings.nocobase !== undefined } : undefined;
         // The registration keeps the component's own name, so its children stay `<name>-application`, ...
         const registration = new MailAppRegistration(name, {
-            displayName: settings.displayName,
+            displayName: known.apply((s) => s.displayName),
             signInAudience: settings.signInAudience,
-            redirectUris: webRedirectUris(settings),
-            owners: [...settings.owners],
+            redirectUris: known.apply(webRedirectUris),
+            owners: known.apply((s) => [...s.owners]),
             rotation: settings.rotation,
             now,
             previousRotation: lastRun.rotation,
@@ -267,9 +221,9 @@ export class NocobaseMail extends pulumi.ComponentResource {
             grantAdminConsent: settings.grantAdminConsent,
             adoptApplicationObjectId: settings.adoptApplicationObjectId,
             managedApplicationObjectId: lastRun.applicationObjectId,
-            spaRedirectUris: settings.spaRedirectUris.length > 0 ? [...settings.spaRedirectUris] : undefined,
-            publicClientRedirectUris: settings.publicClientRedirectUris.length > 0 ? [...settings.publicClientRedirectUris] : undefined,
-            additionalPermissions: settings.additionalPermissions,
+            spaRedirectUris: known.apply((s) => [...s.spaRedirectUris]),
+            publicClientRedirectUris: known.apply((s) => [...s.publicClientRedirectUris]),
+            additionalPermissions: known.apply((s) => [...s.additionalPermissions]),
             adoptAdminConsentGrantId: settings.adoptAdminConsentGrantId,
             pasted,
         }, { parent: this, aliases: formerlyAtRoot });
@@ -288,10 +242,10 @@ export class NocobaseMail extends pulumi.ComponentResource {
         // secret nothing else can fail before Pulumi records the outputs. The rotation record waits for it:
         // if the hand-over fails, the outputs keep naming the slot NocoBase still holds.
         const handover = new NocobaseMailVariables(`${name}-variables`, {
-            apiUrl: settings.nocobase.apiUrl,
-            appName: settings.nocobaseSubApp,
-            clientIdVariable: settings.nocobase.clientIdVariable,
-            clientSecretVariable: settings.nocobase.clientSecretVariable,
+            apiUrl: known.apply((s) => s.nocobaseTarget.apiUrl),
+            appName: known.apply((s) => s.nocobaseSubApp),
+            clientIdVariable: known.apply((s) => s.nocobaseTarget.clientIdVariable),
+            clientSecretVariable: known.apply((s) => s.nocobaseTarget.clientSecretVariable),
             clientId: registration.clientId,
             clientSecret: registration.clientSecretValue,
             clientSecretKeyId: registration.clientSecretKeyId,
@@ -438,39 +392,4 @@ interface DeclaredChildren {
     readonly nextRotationReplacesSlot: string;
     /** The rotation record, resolved only once NocoBase holds the secret it names. */
     readonly secretRotation: pulumi.Output<RotationOutput>;
-}
-
-/** Why an input must be known when the program starts: what it decides about the resources. */
-const PLAIN_BECAUSE: Partial<Record<keyof NocobaseMailArgs, string>> = {
-    secretRotationDays: "it decides which rotation window is current, so whether this run replaces a client secret and which slot",
-    secretLifetimeDays: "it decides each client secret's expiry, so whether this run replaces one",
-    secretGeneration: "raising it replaces a client secret this run",
-    grantAdminConsent: "it decides whether the tenant-wide consent grant exists",
-    adoptApplicationObjectId: "it decides whether the registration is imported or created, and is compared with the one the stack manages",
-    adoptAdminConsentGrantId: "it decides whether the consent grant is imported or created",
-    handOverToNocobase: "it decides whether the NocoBase hand-over resource exists",
-};
-
-/** The inputs as stack config would hold them, checked by `validateSettings`; a `pulumi.RunError` lists every problem. */
-function validatedSettings(args: NocobaseMailArgs, stack: string): Settings {
-    const raw: { -readonly [K in ConfigKey]?: string } = {};
-    for (const [key, value] of Object.entries(args) as [ConfigKey | "handOverToNocobase", unknown][]) {
-        if (pulumi.Output.isInstance(value) || (Array.isArray(value) && value.some((v) => pulumi.Output.isInstance(v)))) {
-            // A program in another language can pass an output where the schema asks for a plain value.
-            const because = PLAIN_BECAUSE[key] ?? "it is checked, and the callbacks and names derived from it, before any resource is declared";
-            throw new pulumi.RunError(`NocobaseMail input ${key} is an output of another resource or a secret; it must be ` +
-                `a plain value known when the program starts, because ${because}. ` +
-                "Fix: pass a literal or a configuration value.");
-        }
-        if (key !== "handOverToNocobase" && value !== undefined && value !== null) {
-            // As stack config holds values: strings as they are, numbers, booleans and lists as JSON text.
-            raw[key] = typeof value === "string" ? value : JSON.stringify(value);
-        }
-    }
-    const rawSettings: RawSettings = { ...raw, stack, nocobaseApiTokenSet: args.handOverToNocobase === true };
-    const result = validateSettings(rawSettings);
-    if (!result.ok) {
-        throw new pulumi.RunError(formatProblems(result.problems));
-    }
-    return result.settings;
 }

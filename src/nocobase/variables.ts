@@ -12,7 +12,7 @@ export interface NocobaseMailVariablesArgs {
     /** Base URL of NocoBase's HTTP API, ending in /api. */
     readonly apiUrl: pulumi.Input<string>;
     /** Sub-application of NocoBase's multi-app manager that holds the variables. Default the main application. */
-    readonly appName?: pulumi.Input<string>;
+    readonly appName?: pulumi.Input<string | undefined>;
     /** Variable that receives the client ID (plain). Default MICROSOFT_EMAIL_CLIENT_ID. */
     readonly clientIdVariable: pulumi.Input<string>;
     /** Variable that receives the client secret (type secret). Default MICROSOFT_EMAIL_CLIENT_SECRET. */

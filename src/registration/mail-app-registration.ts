@@ -42,7 +42,7 @@ export interface MailAppRegistrationArgs {
     /** Public-client (mobile and desktop) redirect URIs to keep. Default none. */
     readonly publicClientRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
     /** Permissions to keep besides the five mail scopes (plain: they decide the permission list's order). Default none. */
-    readonly additionalPermissions?: readonly ApiPermission[];
+    readonly additionalPermissions?: pulumi.Input<readonly ApiPermission[]>;
     /** ID of an existing tenant-wide grant to import when granting admin consent. Default none. */
     readonly adoptAdminConsentGrantId?: string;
     /** When an administrator pastes the secret into Email Settings: the confirmed one, never made anew. Default none (variables). */
@@ -111,9 +111,9 @@ export class MailAppRegistration extends pulumi.ComponentResource {
             // Graph refuses personal-account audiences unless v2 tokens are requested in the same request.
             api: organisationOnly ? undefined : { requestedAccessTokenVersion: 2 },
             web: { redirectUris: args.redirectUris },
-            singlePageApplication: args.spaRedirectUris === undefined ? undefined : { redirectUris: args.spaRedirectUris },
-            publicClient: args.publicClientRedirectUris === undefined ? undefined : { redirectUris: args.publicClientRedirectUris },
-            requiredResourceAccesses: requiredResourceAccesses(args.additionalPermissions ?? []),
+            singlePageApplication: redirectBlock(args.spaRedirectUris),
+            publicClient: redirectBlock(args.publicClientRedirectUris),
+            requiredResourceAccesses: pulumi.output(args.additionalPermissions ?? []).apply((kept) => requiredResourceAccesses(kept)),
             owners,
         }, {
             parent: this,
@@ -213,4 +213,13 @@ function rotationOutput(plan: RotationPlan, slots: Partial<Record<SlotName, azur
         };
         return { nocobaseSlot: plan.nocobaseSlot, slots: { a: recorded(0), b: recorded(1) } };
     });
+}
+
+/**
+ * A platform's redirect URIs, absent while there are none: a registration without the platform (most, and
+ * every one made by hand for mail alone) then shows no change.
+ */
+function redirectBlock(uris: pulumi.Input<pulumi.Input<string>[]> | undefined): pulumi.Output<{ redirectUris: string[] }> {
+    // An Output that resolves to undefined leaves the property unset, as an absent one does.
+    return pulumi.output(uris ?? []).apply((list) => list.length > 0 ? { redirectUris: list } : undefined) as pulumi.Output<{ redirectUris: string[] }>;
 }

@@ -61,8 +61,8 @@ export interface ConstructRun {
 }
 
 /** Constructs the component through the provider, as a program in another language would, under mocks. */
-export async function constructThroughProvider(inputs: Record<string, unknown>, options: { stack: string; now: Date }): Promise<ConstructRun> {
-    const mocks = new RecordingMocks();
+export async function constructThroughProvider(inputs: Record<string, unknown>, options: { stack: string; now: Date },
+    mocks = new RecordingMocks()): Promise<ConstructRun> {
     await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, options.stack, false, "organization");
     noteOptionsOnRegistration(mocks);
     setRotationInstant(options.now);

@@ -2,7 +2,8 @@
 // ComponentProvider derives it from the TypeScript types, the Variables resource and the provider's configuration.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CONFIG_KEYS, DEFAULTS } from "../../src/configuration/settings";
+import { CONFIG_KEY_TABLE, CONFIG_KEYS, componentKeys, KeyTable } from "../../src/configuration/config-keys";
+import { inputDescription } from "../../scripts/generate-config";
 import { LEGACY_VARIABLES_TYPE, VARIABLES_TYPE } from "../../src/nocobase/variables";
 import { MIN_SLACK_DAYS } from "../../src/registration/secret-rotation";
 import { NOCOBASE_MAIL_TOKEN, packageSchema, ResourceSchema } from "./component-provider";
@@ -60,9 +61,12 @@ describe("component schema", () => {
         assert.deepEqual((await component()).requiredInputs, ["nocobaseUrl"]);
     });
 
-    it("takes plain inputs: they decide which resources exist and are checked before any is declared", async () => {
-        for (const [name, property] of Object.entries((await component()).inputProperties)) {
-            assert.equal(property.plain, true, `${name} is plain`);
+    it("takes plain values only where the key table says the value decides the resources, outputs elsewhere", async () => {
+        const inputs = (await component()).inputProperties;
+        assert.deepEqual(Object.keys(inputs).sort(), componentKeys(CONFIG_KEY_TABLE).sort());
+        for (const [name, property] of Object.entries(inputs)) {
+            const plain = (CONFIG_KEY_TABLE as KeyTable)[name].plainBecause !== undefined;
+            assert.equal(property.plain === true, plain, `${name} is ${plain ? "plain" : "an Input"}`);
         }
     });
 
@@ -72,23 +76,17 @@ describe("component schema", () => {
         assert.deepEqual([...(resource.required ?? [])].sort(), Object.keys(OUTPUTS).sort());
     });
 
-    it("documents each input's default as the code's DEFAULTS holds it (the generated SDKs repeat it)", async () => {
+    it("describes each input as the key table does, with its default (the generated SDKs repeat it)", async () => {
         const inputs = (await component()).inputProperties;
-        for (const [key, value] of Object.entries(DEFAULTS)) {
-            const description = inputs[key]?.description ?? "";
-            const stated = Array.isArray(value) ? /\bDefault none\.$/.test(description)
-                : new RegExp(`[;(]\\s*default ${String(value)}\\b|\\b${String(value)} \\(default\\)`).test(description);
-            assert.ok(stated, `${key}: "${description}" should state the default ${JSON.stringify(value)}`);
-            const otherDefault = /default (\w+)/i.exec(description.replace(/\bDefault none\.$/, ""));
-            if (otherDefault !== null && !Array.isArray(value)) {
-                assert.equal(otherDefault[1], String(value), `${key}: one default, the code's`);
-            }
+        for (const key of componentKeys(CONFIG_KEY_TABLE)) {
+            assert.equal(inputs[key]?.description, inputDescription((CONFIG_KEY_TABLE as KeyTable)[key]), key);
         }
+        assert.match(inputs.secretRotationDays?.description ?? "", /Default: 60\./);
     });
 
     it("states the lifetime rule the validation applies", async () => {
         const description = (await component()).inputProperties.secretLifetimeDays?.description ?? "";
-        assert.match(description, new RegExp(`at least 2 × secretRotationDays \\+ ${MIN_SLACK_DAYS}\\b`));
+        assert.match(description, new RegExp(`at least 2 x secretRotationDays \\+ ${MIN_SLACK_DAYS} days of slack`));
     });
 
     it("describes every input and output in one line", async () => {

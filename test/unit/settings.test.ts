@@ -134,7 +134,7 @@ describe("settings refusals", () => {
         ["a lifetime beyond Microsoft's maximum", { secretLifetimeDays: "800" }, "secretLifetimeDays", /at most 730 days/],
         ["the default lifetime above a 90-day cap", { secretLifetimeCapDays: "90" }, "secretLifetimeDays",
             /is 180, above secretLifetimeCapDays \(90\)[\s\S]*CredentialInvalidLifetimeAsPerAppPolicy[\s\S]*at most 41 days[\s\S]*Fix: pulumi config set --stack dev nocobase-entra-mail:secretLifetimeDays 90 && pulumi config set --stack dev nocobase-entra-mail:secretRotationDays 41$/],
-        ["a cap that is not a number", { secretLifetimeCapDays: "P90D" }, "secretLifetimeCapDays", /"P90D", not a whole number of days[\s\S]*Fix: pulumi config rm --stack dev nocobase-entra-mail:secretLifetimeCapDays$/],
+        ["a cap that is not a number", { secretLifetimeCapDays: "P90D" }, "secretLifetimeCapDays", /"P90D", not a whole number[\s\S]*Fix: pulumi config rm --stack dev nocobase-entra-mail:secretLifetimeCapDays$/],
         ["a cap no schedule fits", { secretLifetimeCapDays: "8" }, "secretLifetimeCapDays", /is 8; no schedule fits a cap below 9 days/],
         ["a rotation period that is not a number", { secretRotationDays: "ninety" }, "secretRotationDays", /"ninety", not a whole number/],
         ["a fractional generation", { secretGeneration: "1.5" }, "secretGeneration", /not a whole number/],
