@@ -239,7 +239,7 @@ function inputChange(stack: string, change: ConfigChange): string {
 }
 
 /** The fix for `audience`: the commands for a stack, the input changes for a component. */
-function renderChanges(audience: FixAudience, stack: string, changes: readonly ConfigChange[]): string {
+export function renderChanges(audience: FixAudience, stack: string, changes: readonly ConfigChange[]): string {
     return audience.kind === "stack" ? configChangeCommands(stack, changes)
         : `in the program's NocobaseMail "${audience.name}": ${changes.map((change) => inputChange(stack, change)).join(" and ")}`;
 }

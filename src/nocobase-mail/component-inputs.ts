@@ -13,6 +13,8 @@ import type { NocobaseMailArgs } from "./nocobase-mail-args";
 const URL_NOT_KNOWN_YET = "https://nocobase-url-not-known-yet.invalid";
 
 export interface CheckedInputs {
+    /** Who fixes a refusal: the stack's configuration, or the program that declares the component. */
+    readonly audience: FixAudience;
     /** Settings whose plain parts are final: the schedule, the consent, the adoption, Email Settings and the hand-over. */
     readonly plain: Settings;
     /** Every setting, once every input is known. */
@@ -76,7 +78,7 @@ export function checkInputs(name: string, args: NocobaseMailArgs, stack: string)
     };
     if (Object.keys(eventual).length === 0) {
         const settings = check(raw(given));
-        return { plain: settings, settings: pulumi.output(settings) };
+        return { audience, plain: settings, settings: pulumi.output(settings) };
     }
     // The plain inputs' rules involve plain inputs only: checked now, with every other input at its default.
     const plainGiven = Object.fromEntries(Object.entries(given).filter(([key]) => TABLE[key].plainBecause !== undefined));
@@ -85,5 +87,5 @@ export function checkInputs(name: string, args: NocobaseMailArgs, stack: string)
         const texts = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, asConfigText(value)]));
         return check(raw({ ...given, ...texts }, await secretValues(eventual, values)));
     });
-    return { plain, settings };
+    return { audience, plain, settings };
 }

@@ -4,7 +4,7 @@
  * configuration keys' names, checked by the same rules and messages as the stack's configuration.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, configChangeCommand, formatProblems, Settings } from "../configuration/settings";
+import { CONFIG_NAMESPACE, ConfigChange, FixAudience, formatProblems, renderChanges, Settings } from "../configuration/settings";
 import { NocobaseMailVariables } from "../nocobase/variables";
 import { adoptionChangeProblem } from "../registration/adoption-change";
 import { formatApiPermission } from "../registration/kept-settings";
@@ -118,7 +118,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
     public readonly nocobaseClientSecretVariable: pulumi.Output<string>;
 
     constructor(name: string, args: NocobaseMailArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { plain, settings } = checkInputs(name, args, pulumi.getStack());
+        const { audience, plain, settings } = checkInputs(name, args, pulumi.getStack());
         super(NOCOBASE_MAIL_TYPE, name, {}, opts);
         // Noted now, while the program declares its components; judged once the last run's outputs are read,
         // which is before any child is declared, so a second component is refused before anything exists.
@@ -127,7 +127,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
         // The secret slots depend on what the stack's last run recorded, read back asynchronously; every
         // output below waits for the children declared once that record is known.
         // The clock is read now, while the program runs, not when the record arrives.
-        const built = this.declareChildren(name, plain, settings, rotationInstant(), components);
+        const built = this.declareChildren(name, audience, plain, settings, rotationInstant(), components);
         const from = <T>(pick: (children: DeclaredChildren) => pulumi.Input<T>): pulumi.Output<T> =>
             pulumi.output(built.then(pick)) as pulumi.Output<T>;
 
@@ -184,7 +184,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
     }
 
     /** `plain` decides what is declared; `known` gives the values of inputs that may be outputs of other resources. */
-    private async declareChildren(name: string, settings: Settings, known: pulumi.Output<Settings>, now: Date,
+    private async declareChildren(name: string, audience: FixAudience, settings: Settings, known: pulumi.Output<Settings>, now: Date,
         components: readonly string[]): Promise<DeclaredChildren> {
         // Stacks made before this component existed hold the registration and the hand-over at the stack's
         // root, under these names: the aliases keep them (and the registration's children) in place.
@@ -201,11 +201,11 @@ export class NocobaseMail extends pulumi.ComponentResource {
                 "client secret NocoBase holds and rotates without a fallback secret. Fix: export the component's " +
                 "secretRotation and applicationObjectId as stack outputs of those names.", this);
         }
-        const adoptionChange = adoptionChangeProblem(settings.stack, lastRun.applicationObjectId, settings.adoptApplicationObjectId);
+        const adoptionChange = adoptionChangeProblem(settings.stack, lastRun.applicationObjectId, settings.adoptApplicationObjectId, audience);
         if (adoptionChange !== undefined) {
             throw new pulumi.RunError(adoptionChange);
         }
-        const emailSettings = checkedEmailSettings(settings, lastRun.rotation);
+        const emailSettings = checkedEmailSettings(settings, lastRun.rotation, audience);
         const pasted: PastedHold | undefined = emailSettings.mode === "pasted"
             ? { confirmedKeyId: settings.pastedSecretKeyId, variablesHandOver: settings.nocobase !== undefined } : undefined;
         // The registration keeps the component's own name, so its children stay `<name>-application`, ...
@@ -232,7 +232,7 @@ export class NocobaseMail extends pulumi.ComponentResource {
             : slotHolding(lastRun.rotation, pasted.confirmedKeyId);
         const confirmed = confirmedSlot === undefined || pasted?.confirmedKeyId === undefined ? undefined
             : { keyId: pasted.confirmedKeyId, slot: confirmedSlot };
-        const pastedSecret = pastedSecretOutput(settings.stack, pasted === undefined ? undefined : confirmed ?? null, registration, this);
+        const pastedSecret = pastedSecretOutput(settings.stack, audience, pasted === undefined ? undefined : confirmed ?? null, registration, this);
         const nextRotationReplacesSlot = slotNextRotationReplaces(registration.rotationPlan.nocobaseSlot, confirmedSlot, settings.nocobase !== undefined);
 
         if (settings.nocobase === undefined) {
@@ -266,25 +266,26 @@ function emailSettingsCommand(stack: string, flags = ""): string {
  * The mode this run follows, after refusing a confirmation that names no secret of the stack (before any
  * resource is declared). An existing stack that has not chosen is told how, once per run.
  */
-function checkedEmailSettings(settings: Settings, previous: RotationRecord | undefined): EmailSettingsChoice {
+function checkedEmailSettings(settings: Settings, previous: RotationRecord | undefined, audience: FixAudience): EmailSettingsChoice {
+    const change = (c: ConfigChange): string => renderChanges(audience, settings.stack, [c]);
     const choice = emailSettingsChoice(settings.emailSettings, settings.pastedSecretKeyId, previous);
     const confirmed = settings.pastedSecretKeyId;
     const problem = confirmed === undefined ? undefined : confirmationProblem(confirmed, previous);
     if (confirmed !== undefined && problem !== undefined) {
         const offered = previous?.slots[previous.nocobaseSlot]?.keyId;
         const fix = offered === undefined
-            ? configChangeCommand(settings.stack, { key: "pastedSecretKeyId", value: undefined })
+            ? change({ key: "pastedSecretKeyId", value: undefined })
             : `paste the stack's newest secret into Email Settings (${emailSettingsCommand(settings.stack, " --show-secret")}), then ` +
-              configChangeCommand(settings.stack, { key: "pastedSecretKeyId", value: offered });
-        throw new pulumi.RunError(formatProblems([{ key: "pastedSecretKeyId", problem: `is ${confirmed}, which ${problem}`, fix }]));
+              change({ key: "pastedSecretKeyId", value: offered });
+        throw new pulumi.RunError(formatProblems([{ key: "pastedSecretKeyId", problem: `is ${confirmed}, which ${problem}`, fix }], audience));
     }
     if (!choice.chosen && choice.mode === "variables") {
         void pulumi.log.warn(`${CONFIG_NAMESPACE}:emailSettings is not set, so this stack keeps its earlier behaviour: NocoBase's ` +
             "Email Settings are taken to read {{$env...}} variables, and each rotation moves the variables to the new secret. " +
             "NocoBase documents Email Settings as 'Not adapted' to variables; if an administrator pasted the client ID and secret " +
             "there instead, a rotation can delete the pasted secret. Choose: " +
-            `${configChangeCommand(settings.stack, { key: "emailSettings", value: "pasted" })} (then confirm the pasted key ID with ` +
-            `${emailSettingsCommand(settings.stack)}), or ${configChangeCommand(settings.stack, { key: "emailSettings", value: "variables" })}.`);
+            `${change({ key: "emailSettings", value: "pasted" })} (then confirm the pasted key ID with ` +
+            `${emailSettingsCommand(settings.stack)}), or ${change({ key: "emailSettings", value: "variables" })}.`);
     }
     return choice;
 }
@@ -293,7 +294,7 @@ function checkedEmailSettings(settings: Settings, previous: RotationRecord | und
  * The `pastedSecret` output, and in pasted mode the warning that a secret awaits pasting. `confirmed` is
  * undefined in variables mode and null in pasted mode before the first confirmation.
  */
-function pastedSecretOutput(stack: string, confirmed: { keyId: string; slot: SlotName } | null | undefined, registration: MailAppRegistration,
+function pastedSecretOutput(stack: string, audience: FixAudience, confirmed: { keyId: string; slot: SlotName } | null | undefined, registration: MailAppRegistration,
     parent: pulumi.Resource): pulumi.Output<PastedSecret> {
     if (confirmed === undefined) {
         return pulumi.output({});
@@ -306,12 +307,12 @@ function pastedSecretOutput(stack: string, confirmed: { keyId: string; slot: Slo
                 windowStart: recorded.kind === "window" ? recorded.windowStart : undefined }]];
         }));
         const status = pasteStatus(confirmed ?? undefined, record.nocobaseSlot, slots, registration.nextRotationAt, plan.waitingForPaste !== undefined);
-        warnAwaitingPaste(stack, status, plan.waitingForPaste !== undefined, parent);
+        warnAwaitingPaste(stack, audience, status, plan.waitingForPaste !== undefined, parent);
         return withoutNulls(status);
     });
 }
 
-function warnAwaitingPaste(stack: string, status: PasteStatus, waits: boolean, parent: pulumi.Resource): void {
+function warnAwaitingPaste(stack: string, audience: FixAudience, status: PasteStatus, waits: boolean, parent: pulumi.Resource): void {
     if (status.awaitingKeyId === null) {
         return;
     }
@@ -322,7 +323,7 @@ function warnAwaitingPaste(stack: string, status: PasteStatus, waits: boolean, p
     void pulumi.log.warn(`A new client secret (key ID ${status.awaitingKeyId}, slot ${String(status.awaitingSlot)}) awaits pasting into ` +
         `NocoBase's Email Settings since ${String(status.awaitingSince ?? "the last rotation")}; paste it and confirm it before ` +
         `${String(status.pasteBy)}. ${held}.${wait} Fix: ${emailSettingsCommand(stack, " --show-secret")} (paste it), then ` +
-        `${configChangeCommand(stack, { key: "pastedSecretKeyId", value: status.awaitingKeyId })}`, parent);
+        `${renderChanges(audience, stack, [{ key: "pastedSecretKeyId", value: status.awaitingKeyId }])}`, parent);
 }
 
 /** The status as the schema carries it: absent instead of null. */

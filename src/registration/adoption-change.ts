@@ -4,19 +4,21 @@
  * that ID, but not name another application. Pulumi would otherwise drop the managed application from
  * the stack (or delete it, if it was not adopted) and import the other one.
  */
-import { CONFIG_NAMESPACE, configChangeCommand } from "../configuration/settings";
+import { CONFIG_NAMESPACE, FixAudience, renderChanges } from "../configuration/settings";
 
 /** The refusal, or undefined when the configured adoption agrees with what the stack manages; fixes name `stack`. */
-export function adoptionChangeProblem(stack: string, managedObjectId: string | undefined, configuredObjectId: string | undefined): string | undefined {
+export function adoptionChangeProblem(stack: string, managedObjectId: string | undefined, configuredObjectId: string | undefined,
+    audience: FixAudience = { kind: "stack" }): string | undefined {
     if (managedObjectId === undefined || managedObjectId === "" || configuredObjectId === undefined
         || managedObjectId.toLowerCase() === configuredObjectId.toLowerCase()) {
         return undefined;
     }
     const key = "adoptApplicationObjectId";
-    return `${CONFIG_NAMESPACE}:${key} is "${configuredObjectId}", but this stack already manages application ${managedObjectId} ` +
+    const named = audience.kind === "stack" ? `${CONFIG_NAMESPACE}:${key}` : `NocobaseMail "${audience.name}" input ${key}`;
+    return `${named} is "${configuredObjectId}", but this stack already manages application ${managedObjectId} ` +
         "(its last applicationObjectId output); importing another application would take that one out of the stack. " +
         "Nothing was created or changed.\n" +
-        `    Fix: ${configChangeCommand(stack, { key })} (the stack keeps managing ${managedObjectId}), or ` +
-        `${configChangeCommand(stack, { key, value: managedObjectId })}. To manage the other registration, use a new stack: ` +
+        `    Fix: ${renderChanges(audience, stack, [{ key }])} (the stack keeps managing ${managedObjectId}), or ` +
+        `${renderChanges(audience, stack, [{ key, value: managedObjectId }])}. To manage the other registration, use a new stack: ` +
         "pulumi stack init <name> and nocobase-entra-mail adopt --stack <name> --object-id " + configuredObjectId;
 }
