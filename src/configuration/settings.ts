@@ -12,8 +12,6 @@ import {
     API_TOKEN_KEY, CONFIG_KEY_TABLE, CONFIG_KEYS, CONFIG_NAMESPACE, ConfigKey, ConfigValues, DEFAULTS, isShownKey, KeyDefinition,
 } from "./config-keys";
 
-export { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE, DEFAULTS } from "./config-keys";
-export type { ConfigKey } from "./config-keys";
 import { isGuid } from "../registration/graph-identifiers";
 import { ApiPermission, parseApiPermission, RedirectPlatform, redirectUriProblem } from "../registration/kept-settings";
 import { quoteForeign, redactForeignText } from "../redaction";

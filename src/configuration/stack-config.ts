@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { API_TOKEN_ENV } from "../nocobase/variables-provider";
 import { rotationInstantInjected, setRotationInstant } from "../nocobase-mail/rotation-clock";
 import { quoteForeign } from "../redaction";
-import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE, formatProblems, RawSettings, Settings, validateSettings } from "./settings";
+import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "./config-keys";
+import { formatProblems, RawSettings, Settings, validateSettings } from "./settings";
 
 /**
  * Environment variable that fixes "now" for this project's program (rehearsing a rotation with the real

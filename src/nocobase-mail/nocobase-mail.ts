@@ -4,7 +4,8 @@
  * configuration keys' names, checked by the same rules and messages as the stack's configuration.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, ConfigChange, FixAudience, formatProblems, renderChanges, Settings } from "../configuration/settings";
+import { CONFIG_NAMESPACE } from "../configuration/config-keys";
+import { ConfigChange, FixAudience, formatProblems, renderChanges, Settings } from "../configuration/settings";
 import { NocobaseMailVariables } from "../nocobase/variables";
 import { adoptionChangeProblem } from "../registration/adoption-change";
 import { formatApiPermission } from "../registration/kept-settings";

@@ -4,7 +4,8 @@
  * that ID, but not name another application. Pulumi would otherwise drop the managed application from
  * the stack (or delete it, if it was not adopted) and import the other one.
  */
-import { CONFIG_NAMESPACE, FixAudience, renderChanges } from "../configuration/settings";
+import { CONFIG_NAMESPACE } from "../configuration/config-keys";
+import { FixAudience, renderChanges } from "../configuration/settings";
 
 /** The refusal, or undefined when the configured adoption agrees with what the stack manages; fixes name `stack`. */
 export function adoptionChangeProblem(stack: string, managedObjectId: string | undefined, configuredObjectId: string | undefined,

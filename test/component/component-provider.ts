@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NocobaseEntraMailProvider } from "../../src/provider/nocobase-entra-mail-provider";
 import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/sdk-fence/sdk-internals";
 import { InvokeRecord, RecordingMocks, Registration } from "../../src/operations/plan/recording-mocks";
-import { CONFIG_NAMESPACE } from "../../src/configuration/settings";
+import { CONFIG_NAMESPACE } from "../../src/configuration/config-keys";
 import { setRotationInstant } from "../../src/nocobase-mail/rotation-clock";
 
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");

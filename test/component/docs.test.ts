@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE, DEFAULTS } from "../../src/configuration/settings";
+import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE, DEFAULTS } from "../../src/configuration/config-keys";
 import { NOCOBASE_MAIL_TOKEN, PACKAGE_ROOT, packageSchema } from "./component-provider";
 
 const README = "README.md";

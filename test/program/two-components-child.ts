@@ -2,7 +2,7 @@
 // what was registered and how each component's outputs settled, as JSON. The refusal rejects outside the
 // program's top level, as under `pulumi up`; in a child those rejections stay away from the test runner.
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE } from "../../src/configuration/settings";
+import { CONFIG_NAMESPACE } from "../../src/configuration/config-keys";
 import { NocobaseMail } from "../../src/nocobase-mail/nocobase-mail";
 import { noteOptionsOnRegistration, waitForRegistrations } from "../../src/operations/plan/sdk-fence/sdk-internals";
 import { RecordingMocks } from "../../src/operations/plan/recording-mocks";

@@ -6,7 +6,7 @@ import { parseCommandLine, UsageError } from "../../src/operations/command-line"
 import { parseDoctorArguments } from "../../src/operations/doctor/doctor-arguments";
 import { parsePushArguments } from "../../src/operations/push/push-arguments";
 import { renderCommandUsage } from "../../src/operations/tool-runner";
-import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "../../src/configuration/settings";
+import { API_TOKEN_KEY, CONFIG_KEYS, CONFIG_NAMESPACE } from "../../src/configuration/config-keys";
 
 const TENANT = { AZURE_TENANT_ID: "6a1c2a8e-3d4b-4c6a-9e7f-0a1b2c3d4e5f" };
 

@@ -3,10 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import {
-    applyChanges, CONFIG_KEYS, ConfigChange, configChangeCommands, ConfigProblem, DEFAULTS, formatProblems, RawSettings,
-    scheduleWithinCap, Settings, validateSettings,
-} from "../../src/configuration/settings";
+import { CONFIG_KEYS, DEFAULTS } from "../../src/configuration/config-keys";
+import { applyChanges, ConfigChange, configChangeCommands, ConfigProblem, formatProblems, RawSettings, scheduleWithinCap, Settings, validateSettings } from "../../src/configuration/settings";
 
 const base: RawSettings = { stack: "dev", nocobaseApiTokenSet: false, nocobaseUrl: "https://crm.example.com" };
 

@@ -4,7 +4,8 @@
  * removals are losses, and some findings would make `pulumi up` fail. Every loss and failure has a fix.
  */
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
-import { CONFIG_NAMESPACE, type ConfigChange, configChangeCommand, type Settings } from "../../configuration/settings";
+import { CONFIG_NAMESPACE } from "../../configuration/config-keys";
+import { type ConfigChange, configChangeCommand, type Settings } from "../../configuration/settings";
 import { audienceLimits, admitsPersonalAccounts } from "../../registration/sign-in-audience";
 import type { DeployerIdentity } from "./deployer-identity";
 import { formatApiPermission, type ApiPermission, type RedirectPlatform, requiredResourceAccesses } from "../../registration/kept-settings";

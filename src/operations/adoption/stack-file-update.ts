@@ -7,7 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { CONFIG_NAMESPACE, configChangeCommand, type ConfigKey, type Settings } from "../../configuration/settings";
+import { CONFIG_NAMESPACE, type ConfigKey } from "../../configuration/config-keys";
+import { configChangeCommand, type Settings } from "../../configuration/settings";
 import { formatApiPermission, isMailScope } from "../../registration/kept-settings";
 import type { AdoptionSnapshot } from "./live-registration";
 

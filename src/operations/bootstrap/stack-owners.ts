@@ -3,7 +3,7 @@
  * provider makes the owners match the stack exactly, adding whoever runs `pulumi up`: a person's run
  * would remove the deployer (and its next run would fail with 403) unless the stack lists it.
  */
-import { CONFIG_NAMESPACE } from "../../configuration/settings";
+import { CONFIG_NAMESPACE } from "../../configuration/config-keys";
 
 /**
  * One line per stack (named like its GitHub environment). `configuredOwners` gives a stack's current

@@ -4,7 +4,8 @@
  * unapplied changes (a lost restart), and the API key's own expiry (its JWT `exp`). Never prints the key
  * or a secret: NocoBase's list carries no secret value, and findings name key IDs only.
  */
-import { API_TOKEN_KEY, configChangeCommand } from "../../configuration/settings";
+import { API_TOKEN_KEY } from "../../configuration/config-keys";
+import { configChangeCommand } from "../../configuration/settings";
 import { apiKeyExpiry } from "../../nocobase/api-key";
 import { NocobaseClient, type NocobaseVariableList } from "../../nocobase/client";
 import { holdsSecret, keyIdRecordName } from "../../nocobase/handover";

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { setRotationInstant } from "../../nocobase-mail/rotation-clock";
-import { CONFIG_NAMESPACE } from "../../configuration/settings";
+import { CONFIG_NAMESPACE } from "../../configuration/config-keys";
 import { InvokeRecord, RecordingMocks, Registration } from "./recording-mocks";
 import { noteOptionsOnRegistration, resolveOutput, waitForRegistrations } from "./sdk-fence/sdk-internals";
 

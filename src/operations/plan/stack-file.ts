@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, YAMLParseError } from "yaml";
-import { API_TOKEN_KEY, CONFIG_NAMESPACE, configChangeCommand } from "../../configuration/settings";
+import { API_TOKEN_KEY, CONFIG_NAMESPACE } from "../../configuration/config-keys";
+import { configChangeCommand } from "../../configuration/settings";
 import { UnusableInputError } from "../command-line";
 
 /** Where Pulumi.yaml's `stackConfigDir` puts the stack files, seen from the project the tool runs in. */
