@@ -93,6 +93,16 @@ function syntaxErrorLocation(err: unknown): string {
     return position ? ` at character ${Number(position[1]) + 1}` : "";
 }
 
+/**
+ * The one refusal of outputs exported without `--show-secrets` where the secret is needed; `needs` names
+ * what needs it ("this command", "--probe-secret").
+ */
+export function hiddenSecretRefusal(sources: readonly string[], needs: string): string {
+    return `${sources.join(", ")}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}", the placeholder pulumi stack output ` +
+        `prints without --show-secrets); ${needs} needs the secret itself. ` +
+        "Fix: pulumi stack output --json --show-secrets --stack <name> > <file>";
+}
+
 const PRODUCE_OUTPUTS = "Produce it with: pulumi stack output --json --show-secrets --stack <name> > <file>";
 
 /**
@@ -142,8 +152,7 @@ export function parseStackOutputs(json: string, source: string, options: ParseOp
             "pulumi stack output --json --show-secrets --stack <name> > <file>");
     }
     if (needsSecret && record.clientSecret === HIDDEN_SECRET_PLACEHOLDER) {
-        throw new StackOutputsInputError(`${source}: clientSecret is hidden ("${HIDDEN_SECRET_PLACEHOLDER}"). ` +
-            "Run pulumi stack output with --show-secrets.");
+        throw new StackOutputsInputError(hiddenSecretRefusal([source], "this command"));
     }
     return { ...(record as unknown as StackOutputs), ...managedSecrets(record, source) };
 }

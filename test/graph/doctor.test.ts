@@ -469,7 +469,7 @@ describe("doctor", () => {
             assert.match(drift.stdout, /^cli-hidden\s+OK/m);
             const probe = await runScript("doctor", ["--probe-secret", file], emulator.environmentFor(caller));
             assert.equal(probe.code, 2, "outputs without the secret are unusable input for --probe-secret");
-            assert.match(probe.stderr, /hidden\.json: clientSecret holds "\[secret\]", the placeholder .*Fix: pulumi stack output --json --show-secrets/);
+            assert.match(probe.stderr, /hidden\.json: clientSecret is hidden \("\[secret\]", the placeholder .*Fix: pulumi stack output --json --show-secrets/);
             assert.doesNotMatch(probe.stdout + probe.stderr, /\[redacted\]/, "the placeholder is named as the file holds it");
         });
 

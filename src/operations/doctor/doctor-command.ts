@@ -5,7 +5,7 @@ import { GraphClient } from "../../microsoft/graph-client";
 import { API_TOKEN_ENV } from "../../nocobase/variables-provider";
 import { redactForeignText } from "../../redaction";
 import { defineCommand, readInput, UnusableInputError, UsageError, type CommandIo } from "../command-line";
-import { HIDDEN_SECRET_PLACEHOLDER, readStackOutputsText, type StackOutputsText } from "../stack-outputs";
+import { HIDDEN_SECRET_PLACEHOLDER, hiddenSecretRefusal, readStackOutputsText, type StackOutputsText } from "../stack-outputs";
 import { readStackOutputsOfStack } from "../stack-outputs-in-memory";
 import { checkEnvironments } from "./check-environments";
 import { DOCTOR_DESCRIPTION, DOCTOR_SYNOPSIS, parseDoctorArguments, type DoctorArguments } from "./doctor-arguments";
@@ -50,9 +50,7 @@ function refuseHiddenSecrets(documents: readonly StackOutputsText[]): void {
             typeof item === "object" && item !== null && (item as { clientSecret?: unknown }).clientSecret === HIDDEN_SECRET_PLACEHOLDER);
     });
     if (hidden.length > 0) {
-        throw new UnusableInputError(`${hidden.map((doc) => doc.source).join(", ")}: clientSecret holds "${HIDDEN_SECRET_PLACEHOLDER}", ` +
-            "the placeholder pulumi stack output prints without --show-secrets; --probe-secret needs the secret itself. " +
-            "Fix: pulumi stack output --json --show-secrets --stack <name> > <file>, or drop --probe-secret.");
+        throw new UnusableInputError(`${hiddenSecretRefusal(hidden.map((doc) => doc.source), "--probe-secret")}, or drop --probe-secret.`);
     }
 }
 
