@@ -34,6 +34,8 @@ describe("fleet command line", () => {
         assert.equal(args.logDir, "/work/p/.fleet");
         assert.deepEqual(parseFleetArguments(["doctor", "--probe-secret", "--warn-days", "14"]).doctorOptions, ["--probe-secret", "--warn-days", "14"]);
         assert.equal(parseFleetArguments(["matrix"]).maxJobs, 256);
+        assert.equal(args.stackTimeoutMinutes, 60);
+        assert.equal(parseFleetArguments(["up", "--stack-timeout-minutes", "15"]).stackTimeoutMinutes, 15);
     });
 
     it("refuses a missing or unknown operation, two selections, and options of another operation", () => {
@@ -46,6 +48,7 @@ describe("fleet command line", () => {
             [["up", "--max-jobs", "3"], /--max-jobs applies only to fleet matrix/],
             [["matrix", "--max-jobs", "257"], /--max-jobs needs a whole number from 1 to 256/],
             [["up", "--concurrency", "0"], /--concurrency needs a whole number from 1 to 32/],
+            [["up", "--stack-timeout-minutes", "0"], /--stack-timeout-minutes needs a whole number from 1 to 1440/],
         ];
         for (const [argv, message] of cases) {
             assert.throws(() => parseFleetArguments(argv), (err: unknown) => err instanceof UsageError && message.test(err.message), argv.join(" "));

@@ -21,6 +21,8 @@ Options:
   --list <file>            stack names, one per line (# comments)
   --only-failed            only the stacks that failed in the last run (its report in --log-dir)
   --concurrency <n>        stacks at once (default 4, at most 32)
+  --stack-timeout-minutes <n>
+                           stop a stack still running after n minutes, reported failed (default 60)
   --log-dir <dir>          per-stack logs and the report fleet-report.json (default: <project>/.fleet)
   --json                   print the report as JSON instead of the table
   --probe-secret, --nocobase, --warn-days <n>
@@ -49,7 +51,12 @@ export interface FleetArguments {
     /** Arguments passed on to the doctor. */
     readonly doctorOptions: readonly string[];
     readonly maxJobs: number;
+    /** A stack's child still running after this long is stopped and reported failed. */
+    readonly stackTimeoutMinutes: number;
 }
+
+/** Far above a stack's update (minutes, the hand-over's replication wait at most 5), far below a stuck stack holding the fleet all day. */
+const DEFAULT_STACK_TIMEOUT_MINUTES = 60;
 
 /** GitHub Actions runs at most 256 jobs per matrix. */
 export const GITHUB_MATRIX_LIMIT = 256;
@@ -66,6 +73,7 @@ export function parseFleetArguments(argv: readonly string[], cwd = process.cwd()
         nocobase: { type: "boolean" },
         "warn-days": { type: "string" },
         "max-jobs": { type: "string" },
+        "stack-timeout-minutes": { type: "string" },
     }, true);
     const help = values.help ?? false;
     const [command, ...patterns] = positionals;
@@ -104,5 +112,6 @@ export function parseFleetArguments(argv: readonly string[], cwd = process.cwd()
             ...(warnDays === undefined ? [] : ["--warn-days", String(warnDays)]),
         ],
         maxJobs: wholeNumber("--max-jobs", values["max-jobs"], 1, GITHUB_MATRIX_LIMIT) ?? GITHUB_MATRIX_LIMIT,
+        stackTimeoutMinutes: wholeNumber("--stack-timeout-minutes", values["stack-timeout-minutes"], 1, 24 * 60) ?? DEFAULT_STACK_TIMEOUT_MINUTES,
     };
 }

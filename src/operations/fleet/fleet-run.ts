@@ -4,7 +4,6 @@
  * per stack, then the summary table or the JSON report. The report is also written to the log folder for
  * `--only-failed`. A stack's failure is its own result: the others run on regardless.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defineCommand, EXIT_OK } from "../command-line";
@@ -16,6 +15,7 @@ import { projectStacks, readFleetProject, type FleetProject } from "./fleet-proj
 import {
     buildReport, failedStacksOf, renderSummary, REPORT_FILE, type DeployOperation, type StackResult, type WorkerMessage,
 } from "./fleet-report";
+import { runChild } from "./fleet-child";
 import { FleetProgress } from "./fleet-progress";
 import { readStackList, selectStacks } from "./stack-selection";
 import type { WorkerRequest } from "./stack-worker";
@@ -35,51 +35,40 @@ export interface FleetIo {
     readonly cwd: string;
 }
 
-interface ChildRun {
-    readonly code: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
+const NODE_FLAGS = FROM_SOURCES ? ["--import", "tsx"] : [];
 
-/** A child on this process's Node (under tsx when run from the sources), its stdout kept; `onLine` sees each line as it comes. */
-function runChild(args: readonly string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): Promise<ChildRun> {
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [...(FROM_SOURCES ? ["--import", "tsx"] : []), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let pending = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString("utf8");
-            pending += chunk.toString("utf8");
-            const lines = pending.split("\n");
-            pending = lines.pop() ?? "";
-            lines.forEach(onLine);
-        });
-        // The children write nothing of their own to stderr: what comes is Node's (a crash, a warning).
-        let stderr = "";
-        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
-        child.on("error", (err) => resolve({ code: null, stdout, stderr: err.message }));
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+/** The result of a stack whose child ran out of time, and what to do about the lock it may leave. */
+function timedOutResult(stack: string, started: number, logFile: string, timeoutMinutes: number): StackResult {
+    return {
+        stack, status: "failed", changes: {}, durationMs: Date.now() - started, logFile,
+        reason: `no result within ${timeoutMinutes} min (--stack-timeout-minutes), stopped; if the stack stays locked, ` +
+            `pulumi cancel --stack ${stack} (or, on a file backend, delete its lock under .pulumi/locks), then run it again`,
+    };
 }
 
 async function runDeploy(op: DeployOperation, stack: string, project: FleetProject, logFile: string, env: NodeJS.ProcessEnv,
-    progress: FleetProgress): Promise<StackResult> {
+    progress: FleetProgress, timeoutMinutes: number): Promise<StackResult> {
     const started = Date.now();
     const request: WorkerRequest = { op, stack, projectDir: project.dir, logFile };
     let result: StackResult | undefined;
-    const run = await runChild([WORKER, JSON.stringify(request)], env, (line) => {
-        if (!line.startsWith("FLEET ")) {
-            return;
-        }
-        const message = JSON.parse(line.slice("FLEET ".length)) as WorkerMessage;
-        if (message.kind === "progress") {
-            progress.resources(stack, message.resources);
-        } else {
-            result = message.result;
-        }
+    const run = await runChild([WORKER, JSON.stringify(request)], {
+        cwd: ROOT, env, nodeFlags: NODE_FLAGS, timeoutMs: timeoutMinutes * 60_000, onLine: (line) => {
+            if (!line.startsWith("FLEET ")) {
+                return;
+            }
+            const message = JSON.parse(line.slice("FLEET ".length)) as WorkerMessage;
+            if (message.kind === "progress") {
+                progress.resources(stack, message.resources);
+            } else {
+                result = message.result;
+            }
+        },
     });
     if (result !== undefined) {
         return result;
+    }
+    if (run.timedOut) {
+        return timedOutResult(stack, started, logFile, timeoutMinutes);
     }
     // A worker that died before its result wrote no log: Node's own report of it, redacted, is the log.
     fs.writeFileSync(logFile, redactForeignText(run.stderr, { maxLength: 20_000 }), { mode: 0o600 });
@@ -94,11 +83,16 @@ interface DoctorJson {
 }
 
 async function runDoctor(stack: string, project: FleetProject, logFile: string, env: NodeJS.ProcessEnv,
-    doctorOptions: readonly string[]): Promise<StackResult> {
+    doctorOptions: readonly string[], timeoutMinutes: number): Promise<StackResult> {
     const started = Date.now();
-    const run = await runChild([TOOL, "doctor", "--json", "--project", project.dir, "--stack", stack, ...doctorOptions], env, () => undefined);
+    const run = await runChild([TOOL, "doctor", "--json", "--project", project.dir, "--stack", stack, ...doctorOptions], {
+        cwd: ROOT, env, nodeFlags: NODE_FLAGS, timeoutMs: timeoutMinutes * 60_000,
+    });
     // The doctor redacts its own output (the stack's secrets included): the log is what it printed.
     fs.writeFileSync(logFile, run.stdout, { mode: 0o600 });
+    if (run.timedOut) {
+        return timedOutResult(stack, started, logFile, timeoutMinutes);
+    }
     const base = { stack, changes: {}, durationMs: Date.now() - started, logFile };
     let report: DoctorJson;
     try {
@@ -146,8 +140,8 @@ export async function runFleet(args: FleetArguments, io: FleetIo): Promise<numbe
         const logFile = path.join(args.logDir, `${stack}.${operation}.log`);
         progress.started(stack);
         const result = operation === "doctor"
-            ? await runDoctor(stack, project, logFile, io.env, args.doctorOptions)
-            : await runDeploy(operation, stack, project, logFile, io.env, progress);
+            ? await runDoctor(stack, project, logFile, io.env, args.doctorOptions, args.stackTimeoutMinutes)
+            : await runDeploy(operation, stack, project, logFile, io.env, progress, args.stackTimeoutMinutes);
         progress.finished(result);
         return result;
     });
