@@ -1,6 +1,7 @@
 /**
- * The claims of a JWT (a NocoBase API key, a Microsoft access token), decoded but never verified: they
- * explain a refusal or decide what a report says, the server verifies the token itself on every call.
+ * The claims of a NocoBase API key (a JWT NocoBase issues), decoded but never verified: they explain a
+ * refusal, NocoBase verifies the key itself on every call. Microsoft's access tokens are never read here:
+ * Microsoft tells clients to treat them as opaque (Graph answers who is signed in, deployer-identity.ts).
  */
 
 /** The payload's claims, or undefined when the token is not a three-part JWT with a JSON object payload. */

@@ -2,8 +2,9 @@
  * The adoption preflight against the emulator: a registration clicked together in the portal (extra
  * owners, SPA and public-client URIs, another API's permission, an extra Graph permission, a hand-made
  * secret, a portal-made grant, a deployer that is not an owner), reported item by item with exit codes;
- * `--write` produces a stack file the program accepts and that keeps what was chosen. No secret is ever
- * printed or written.
+ * `--write` produces a stack file the program accepts and that keeps what was chosen. The deploying
+ * identity is asked of Graph (a person's `/me` and directory roles, an application by AZURE_CLIENT_ID),
+ * never read from the token. No secret is ever printed or written.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
@@ -13,7 +14,12 @@ import { after, before, describe, it } from "node:test";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 import { runProgram } from "../../src/operations/plan/program-runner";
 import { readStackFile } from "../../src/operations/plan/stack-file";
+import type { GraphClient } from "../../src/microsoft/graph-client";
+import { parseAdoptArguments } from "../../src/operations/adoption/adopt-arguments";
+import { runPreflight } from "../../src/operations/adoption/adoption-preflight";
+import { readSignedInIdentity } from "../../src/operations/adoption/deployer-identity";
 import { runScript, type ScriptRun } from "./emulator/child-process";
+import { emulatorGraphClient, emulatorPersonGraphClient } from "./emulator/clients";
 import { GRAPH_APP_ROLES, MAIL_GRANT_SCOPE, MAIL_READ_SCOPE, type Application, type DirectoryUser } from "./emulator/directory";
 import { startEmulator, type Emulator } from "./emulator/emulator";
 
@@ -143,6 +149,83 @@ describe("adoption preflight", () => {
         const run = await runScript("adopt", ["--stack", "portal", "--stacks-dir", dir, "--object-id", app.id], emulator.environmentFor(admin));
         line(run.stdout, "keep", `${admin.servicePrincipalId} (application) is not an owner`);
         assert.match(run.stdout, /Application\.ReadWrite\.All lets it update the application; the stack makes it an owner/);
+    });
+
+    /** The preflight in this process, signed in through `graph`, with `clientId` as AZURE_CLIENT_ID. */
+    function preflightAs(graph: GraphClient, clientId: string | undefined) {
+        const args = parseAdoptArguments(["--stack", "portal", "--stacks-dir", dir, "--object-id", app.id]);
+        return runPreflight(args, { graph, signedInIdentity: () => readSignedInIdentity(graph, clientId) });
+    }
+
+    it("names a person's directory role that lets them update any application, read from Graph", async () => {
+        const carol = emulator.directory.newUser("Carol Cloud");
+        emulator.directory.assignDirectoryRole(carol.id, "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", "Application Administrator");
+        const graph = emulatorPersonGraphClient(emulator, carol.id);
+        assert.deepEqual(await readSignedInIdentity(graph, deployer.clientId),
+            { objectId: carol.id, kind: "person", updatesAnyApplication: "Application Administrator" });
+        const outcome = await preflightAs(graph, deployer.clientId);
+        line(outcome.output, "keep", `${carol.id} (person) is not an owner`);
+        assert.match(outcome.output, /Application Administrator lets it update the application; the stack makes it an owner/);
+    });
+
+    it("finds no such right for a person without directory roles, or with another role", async () => {
+        const dave = emulator.directory.newUser("Dave Developer");
+        const graph = emulatorPersonGraphClient(emulator, dave.id);
+        assert.deepEqual(await readSignedInIdentity(graph, undefined), { objectId: dave.id, kind: "person", updatesAnyApplication: undefined });
+        emulator.directory.assignDirectoryRole(dave.id, "cf1c38e5-3621-4004-a7cb-879624dced7c", "Application Developer");
+        assert.deepEqual(await readSignedInIdentity(graph, undefined), { objectId: dave.id, kind: "person", updatesAnyApplication: undefined });
+        const outcome = await preflightAs(graph, undefined);
+        assert.equal(outcome.exitCode, 1);
+        line(outcome.output, "FAILS", `${dave.id} (person) is not an owner`);
+        assert.match(outcome.output, /it may change only applications it owns: pulumi up would fail with 403/);
+    });
+
+    it("says a person's rights are not known when the sign-in may not read directory roles, and still fails the check", async () => {
+        const erin = emulator.directory.newUser("Erin Elevated");
+        emulator.directory.assignDirectoryRole(erin.id, "62e90394-69f5-4237-9190-012177145e10", "Global Administrator");
+        const graph = emulatorPersonGraphClient(emulator, erin.id, ["User.Read"]);
+        const identity = await readSignedInIdentity(graph, undefined);
+        assert.ok(identity.kind === "person" && identity.updatesAnyApplication === undefined);
+        assert.match(identity.rightsNotKnown ?? "", /1 of its directory roles without their template ID/);
+        const outcome = await preflightAs(graph, undefined);
+        line(outcome.output, "FAILS", `${erin.id} (person) is not an owner`);
+        assert.match(outcome.output, /its rights are not known \(Microsoft Graph listed 1 of its directory roles/);
+    });
+
+    it("finds an application by AZURE_CLIENT_ID when Graph refuses /me, with Application.ReadWrite.All or without it", async () => {
+        const tenantWide = emulator.directory.seedCaller("tenant-wide reader");
+        emulator.directory.grantGraphAppRole(tenantWide.servicePrincipalId, "Application.ReadWrite.All");
+        assert.deepEqual(await readSignedInIdentity(emulatorGraphClient(emulator, tenantWide), tenantWide.clientId),
+            { objectId: tenantWide.servicePrincipalId, kind: "application", updatesAnyApplication: "Application.ReadWrite.All" });
+        assert.deepEqual(await readSignedInIdentity(emulatorGraphClient(emulator, deployer), deployer.clientId),
+            { objectId: deployer.servicePrincipalId, kind: "application", updatesAnyApplication: undefined });
+        assert.ok(emulator.log.some((l) => l.path === "/v1.0/me" && l.status === 400), "Graph refused /me for the app-only token");
+    });
+
+    it("cannot name an application without a client ID, and gives the --deployer fix (exit 2)", async () => {
+        const graph = emulatorGraphClient(emulator, deployer);
+        const identity = await readSignedInIdentity(graph, undefined);
+        assert.equal(identity.kind, "not known");
+        const outcome = await preflightAs(graph, undefined);
+        assert.equal(outcome.exitCode, 2);
+        assert.match(outcome.error ?? "", /The deploying identity is not known: .*no client ID \(AZURE_CLIENT_ID\).*Fix: give it with --deployer <object ID>/);
+        const missing = await readSignedInIdentity(graph, "0f0e0d0c-aaaa-4bbb-8ccc-dddddddddddd");
+        assert.ok(missing.kind === "not known" && /no service principal for client ID 0f0e0d0c-/.test(missing.reason));
+    });
+
+    it("reports a failed Graph read instead of taking it for an answer; a refused one leaves the rights not known", async () => {
+        const frank = emulator.directory.newUser("Frank Failing");
+        emulator.failNext(1, 500, "InternalServerError", "Something went wrong.", "/me/transitiveMemberOf");
+        const failed = await preflightAs(emulatorPersonGraphClient(emulator, frank.id), undefined);
+        assert.equal(failed.exitCode, 1);
+        assert.equal(failed.output, "");
+        assert.match(failed.error ?? "", /Microsoft Graph: list the signed-in person's directory roles failed \(HTTP 500, InternalServerError\)/);
+        emulator.failNext(1, 500, "InternalServerError", "Something went wrong.", "/me");
+        await assert.rejects(readSignedInIdentity(emulatorGraphClient(emulator, deployer), deployer.clientId), /read the signed-in person \(\/me\) failed \(HTTP 500/);
+        emulator.failNext(1, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "/appRoleAssignments");
+        const refused = await readSignedInIdentity(emulatorGraphClient(emulator, deployer), deployer.clientId);
+        assert.ok(refused.kind === "application" && refused.updatesAnyApplication === undefined);
+        assert.match(refused.rightsNotKnown ?? "", /refused to list its application permissions \(403; it needs Application\.Read\.All\)/);
     });
 
     it("--write sets the adopted ID and keeps owners, every platform's URIs, other permissions and the grant", async () => {

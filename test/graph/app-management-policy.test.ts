@@ -173,7 +173,7 @@ describe("app-management policies", () => {
         await writeFile(join(dir, "Pulumi.adopted.yaml"), "config:\n  nocobase-entra-mail:nocobaseUrl: https://crm.contoso.example\n");
         const args = parseAdoptArguments(["--stack", "adopted", "--object-id", application.id, "--stacks-dir", dir, "--json",
             "--deployer", caller.servicePrincipalId]);
-        const outcome = await runPreflight(args, { graph: emulatorGraphClient(emulator, caller), signedInIdentity: () => Promise.resolve(undefined) });
+        const outcome = await runPreflight(args, { graph: emulatorGraphClient(emulator, caller), signedInIdentity: () => assert.fail("--deployer is given: no sign-in") });
         assert.equal(outcome.error, undefined);
         return { outcome, report: JSON.parse(outcome.output) as { items: Array<{ area: string; effect: string; subject: string; detail?: string; fix?: string }>; notes: string[] } };
     }

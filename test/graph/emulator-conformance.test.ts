@@ -10,7 +10,7 @@ import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-grap
 import { MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 import { aadstsCode } from "../../src/microsoft/identity-errors";
 import { MicrosoftServiceError } from "../../src/microsoft/service-error";
-import { emulatorCredential, emulatorGraphClient } from "./emulator/clients";
+import { emulatorCredential, emulatorGraphClient, emulatorPersonGraphClient } from "./emulator/clients";
 import { startEmulator, type Emulator } from "./emulator/emulator";
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -103,6 +103,26 @@ describe("emulator conformance", () => {
         assert.equal(err.details.code, "Request_ResourceNotFound");
         assert.match(err.message, /^Microsoft Graph: read a missing application failed \(HTTP 404/);
         assert.match(err.message, /request-id [0-9a-f-]{36}/);
+    });
+
+    it("answers /me for a person's delegated token only, and lists their directory roles through the directoryRole cast", async () => {
+        const err = await emulatorGraphClient(emulator, caller).get("/me", { operation: "read /me app-only" })
+            .then(() => assert.fail("expected 400"), (e: unknown) => e);
+        assert.ok(err instanceof MicrosoftServiceError);
+        assert.equal(err.details.status, 400);
+        assert.equal(err.details.code, "BadRequest");
+        assert.equal(err.details.detail, "/me request is only valid with delegated authentication flow");
+        const person = emulator.directory.newUser("Conformance Person");
+        emulator.directory.assignDirectoryRole(person.id, "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", "Application Administrator");
+        const graph = emulatorPersonGraphClient(emulator, person.id);
+        assert.deepEqual((await graph.get<Record<string, unknown>>("/me", { operation: "read /me", query: { $select: "id" } })).body,
+            { "@odata.context": `${emulator.origin}/v1.0/$metadata#users/$entity`, id: person.id });
+        const roles = await graph.list<Record<string, unknown>>("/me/transitiveMemberOf/microsoft.graph.directoryRole",
+            { operation: "list roles", query: { $select: "roleTemplateId" } });
+        assert.equal(roles.length, 1);
+        assert.equal(roles[0]["@odata.type"], "#microsoft.graph.directoryRole");
+        assert.equal(roles[0].roleTemplateId, "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3");
+        assert.notEqual(roles[0].id, roles[0].roleTemplateId, "an activated role has its own object ID");
     });
 
     it("replaces requiredResourceAccess whole on PATCH", async () => {

@@ -1,13 +1,11 @@
 // Pure rules of adoption: the kept permissions' form and order, redirect URI rules per platform, the
-// identity read from an access token, the refusal of a changed adopted ID, the bootstrap's owner lines,
-// and the adopt command's arguments.
+// refusal of a changed adopted ID, the bootstrap's owner lines, and the adopt command's arguments.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseAdoptArguments } from "../../src/operations/adoption/adopt-arguments";
 import { runPreflight } from "../../src/operations/adoption/adoption-preflight";
 import type { GraphClient } from "../../src/microsoft/graph-client";
 import { adoptionChangeProblem } from "../../src/registration/adoption-change";
-import { identityFromAccessToken } from "../../src/operations/adoption/deployer-identity";
 import { formatApiPermission, parseApiPermission, redirectUriProblem, requiredResourceAccesses } from "../../src/registration/kept-settings";
 import { stackOwnerLines } from "../../src/operations/bootstrap/stack-owners";
 import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
@@ -15,10 +13,6 @@ import { StackOutputsInputError } from "../../src/operations/stack-outputs";
 
 const MAIL_READ = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
 const OTHER_API = "00000002-0000-0ff1-ce00-000000000000";
-
-function token(claims: Record<string, unknown>): string {
-    return `header.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.signature`;
-}
 
 describe("kept permissions", () => {
     it("round-trips <resource>/<type>/<id>, lower-casing the GUIDs", () => {
@@ -52,27 +46,6 @@ describe("redirect URIs per platform", () => {
         assert.match(redirectUriProblem("web", "msal1234://auth") ?? "", /https/);
         assert.match(redirectUriProblem("publicClient", "https://*.example.com") ?? "", /wildcard/);
         assert.match(redirectUriProblem("spa", `https://example.com/${"a".repeat(260)}`) ?? "", /at most 256/);
-    });
-});
-
-describe("deploying identity from the access token", () => {
-    it("reads an application's object ID and Application.ReadWrite.All", () => {
-        assert.deepEqual(identityFromAccessToken(token({ oid: "AAAA", idtyp: "app", roles: ["Application.ReadWrite.All"] })),
-            { objectId: "aaaa", kind: "application", updatesAnyApplication: "Application.ReadWrite.All" });
-        assert.equal(identityFromAccessToken(token({ oid: "a", idtyp: "app", roles: ["Application.ReadWrite.OwnedBy"] }))?.updatesAnyApplication, undefined);
-    });
-
-    it("reads a person's directory roles", () => {
-        const admin = identityFromAccessToken(token({ oid: "b", idtyp: "user", scp: "User.Read", wids: ["158c047a-c907-4556-b7ef-446551a6b5f7"] }));
-        assert.deepEqual(admin, { objectId: "b", kind: "person", updatesAnyApplication: "Cloud Application Administrator" });
-        const developer = identityFromAccessToken(token({ oid: "c", scp: "User.Read", wids: ["cf1c38e5-3621-4004-a7cb-879624dced7c"] }));
-        assert.equal(developer?.updatesAnyApplication, undefined);
-    });
-
-    it("knows nothing from an opaque token or one without oid", () => {
-        assert.equal(identityFromAccessToken("opaque"), undefined);
-        assert.equal(identityFromAccessToken(token({ idtyp: "app" })), undefined);
-        assert.equal(identityFromAccessToken("a.%%%.c"), undefined);
     });
 });
 

@@ -2,11 +2,10 @@
 import { createDefaultCredential } from "../../microsoft/credentials";
 import { resolveMicrosoftEndpoints } from "../../microsoft/endpoints";
 import { GraphClient } from "../../microsoft/graph-client";
-import { identityFailure } from "../../microsoft/identity-errors";
 import { defineCommand, readInput, type CommandIo } from "../command-line";
 import { ADOPT_DESCRIPTION, ADOPT_SYNOPSIS, parseAdoptArguments, type AdoptArguments } from "./adopt-arguments";
 import { runPreflight } from "./adoption-preflight";
-import { identityFromAccessToken } from "./deployer-identity";
+import { readSignedInIdentity } from "./deployer-identity";
 import { readOutputValues } from "../stack-outputs-in-memory";
 
 async function runAdopt(args: AdoptArguments, io: CommandIo): Promise<number> {
@@ -14,6 +13,7 @@ async function runAdopt(args: AdoptArguments, io: CommandIo): Promise<number> {
     const credential = createDefaultCredential(endpoints, io.env.AZURE_TENANT_ID, io.env);
     const timeoutMs = args.timeoutSeconds * 1000;
     const projectDir = args.projectDir;
+    const graph = new GraphClient({ credential, endpoints, timeoutMs });
     const outcome = await runPreflight(args, {
         ...(projectDir === undefined ? {} : {
             async managedApplicationObjectId() {
@@ -21,15 +21,8 @@ async function runAdopt(args: AdoptArguments, io: CommandIo): Promise<number> {
                 return typeof managed === "string" ? managed : undefined;
             },
         }),
-        graph: new GraphClient({ credential, endpoints, timeoutMs }),
-        async signedInIdentity() {
-            try {
-                const token = await credential.getToken(endpoints.graphScope, { abortSignal: AbortSignal.timeout(timeoutMs) });
-                return token ? identityFromAccessToken(token.token) : undefined;
-            } catch (err) {
-                throw identityFailure(err, "get a Microsoft Graph token to learn who deploys");
-            }
-        },
+        graph,
+        signedInIdentity: () => readSignedInIdentity(graph, io.env.AZURE_CLIENT_ID),
     });
     io.stdout(outcome.output);
     if (outcome.error !== undefined) {

@@ -12,7 +12,7 @@ import { readStackFile, STACKS_DIR } from "../plan/stack-file";
 import { formatProblems, validateSettings, type RawSettings, type Settings } from "../../configuration/settings";
 import type { AdoptArguments } from "./adopt-arguments";
 import { compareRegistration, type AdoptionReport } from "./adoption-report";
-import type { DeployerIdentity } from "./deployer-identity";
+import type { SignedInIdentity } from "./deployer-identity";
 import { readAdoptionSnapshot } from "./live-registration";
 import { readAppManagementPolicies } from "../../microsoft/app-management-policy";
 import { renderJson, renderReport } from "./report-rendering";
@@ -20,8 +20,8 @@ import { keptConfiguration, stackFilePath, writeStackFileValues } from "./stack-
 
 interface PreflightServices {
     readonly graph: GraphClient;
-    /** The signed-in identity, from its Graph access token; undefined when the token does not say. */
-    signedInIdentity(): Promise<DeployerIdentity | undefined>;
+    /** The signed-in identity, as Microsoft Graph names it; "not known" when Graph cannot (deployer-identity.ts). */
+    signedInIdentity(): Promise<SignedInIdentity>;
     /** The application the stack manages (its applicationObjectId output); only with --project. */
     managedApplicationObjectId?(): Promise<string | undefined>;
 }
@@ -81,12 +81,12 @@ export async function runPreflight(args: AdoptArguments, services: PreflightServ
                 "Fix: copy the Object ID (not the Application (client) ID) from the registration's Overview page, " +
                 "and sign in to the registration's tenant (AZURE_TENANT_ID, or az login --tenant).");
         }
-        const deployer: DeployerIdentity | undefined = args.deployer !== undefined
+        const deployer: SignedInIdentity = args.deployer !== undefined
             ? { objectId: args.deployer, kind: "given", updatesAnyApplication: undefined }
             : await services.signedInIdentity();
-        if (deployer === undefined) {
-            return unusableInput("The signed-in identity's access token does not name its object ID (oid). " +
-                "Fix: give the deploying identity with --deployer <object ID>.");
+        if (deployer.kind === "not known") {
+            return unusableInput(`The deploying identity is not known: ${deployer.reason}. ` +
+                "Fix: give it with --deployer <object ID> (of the person, or of the application's service principal).");
         }
         const policies = await readAppManagementPolicies(services.graph, undefined, snapshot.objectId);
         const now = new Date();

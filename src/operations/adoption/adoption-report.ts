@@ -229,8 +229,11 @@ export function compareRegistration(snapshot: AdoptionSnapshot, context: ReportC
             detail: `${deployer.updatesAnyApplication} lets it update the application; the stack makes it an owner` });
     } else {
         add({ area: "deployer", effect: "fails", subject: `${deployer.objectId} (${deployer.kind}) is not an owner`,
-            detail: "with Application.ReadWrite.OwnedBy (or as Application Developer) it may change only applications it owns: " +
-                "pulumi up would fail with 403",
+            detail: deployer.rightsNotKnown === undefined
+                ? "with Application.ReadWrite.OwnedBy (or as Application Developer) it may change only applications it owns: " +
+                    "pulumi up would fail with 403"
+                : `its rights are not known (${deployer.rightsNotKnown}): unless it holds Application.ReadWrite.All or an ` +
+                    "application administrator role, pulumi up would fail with 403",
             fix: `an owner or administrator adds it: az ad app owner add --id ${snapshot.appId} --owner-object-id ${deployer.objectId}` });
     }
 

@@ -1,5 +1,5 @@
 /** Our Graph client and credentials, pointed at a running emulator, for tests. */
-import { ClientSecretCredential } from "@azure/identity";
+import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { resolveMicrosoftEndpoints, type MicrosoftEndpoints } from "../../../src/microsoft/endpoints";
 import { GraphClient, type GraphClientOptions } from "../../../src/microsoft/graph-client";
 import type { Emulator } from "./emulator";
@@ -25,5 +25,15 @@ export function emulatorGraphClient(emulator: Emulator, client: { clientId: stri
         timeoutMs: 5_000,
         sleep: () => new Promise((resolve) => setTimeout(resolve, 10)),
         ...overrides,
+    });
+}
+
+/** Our Graph client signed in as a person of the first tenant, with a delegated token (`emulator.signInPerson`). */
+export function emulatorPersonGraphClient(emulator: Emulator, userId: string, scopes?: readonly string[]): GraphClient {
+    const token = emulator.signInPerson(userId, scopes);
+    const credential: TokenCredential = { getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_000_000 }) };
+    return new GraphClient({
+        credential, endpoints: emulatorEndpoints(emulator), tenantId: emulator.tenantId, timeoutMs: 5_000,
+        sleep: () => new Promise((resolve) => setTimeout(resolve, 10)),
     });
 }

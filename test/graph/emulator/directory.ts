@@ -121,6 +121,13 @@ export interface DirectoryUser {
     userPrincipalName: string;
 }
 
+/** An activated directory role of the tenant (Graph's `directoryRole`): its own object ID, and its template's. */
+export interface DirectoryRole {
+    id: string;
+    displayName: string;
+    roleTemplateId: string;
+}
+
 /** Microsoft Graph's application roles this project grants (published IDs, see src/operations/bootstrap/). */
 export const GRAPH_APP_ROLES: readonly AppRole[] = [
     { id: "18a4783c-866b-4cc7-a460-3d5e5662c884", value: "Application.ReadWrite.OwnedBy", allowedMemberTypes: ["Application"], isEnabled: true, displayName: "Manage apps that this app creates or owns" },
@@ -198,6 +205,8 @@ export class Directory {
     readonly graphServicePrincipal: ServicePrincipal;
     /** People of the tenant, by object ID (owners of applications). */
     readonly users = new Map<string, DirectoryUser>();
+    /** Activated directory roles by template ID, and the object IDs of their members (people). */
+    readonly directoryRoles = new Map<string, { role: DirectoryRole; members: Set<string> }>();
     /** Owners' object IDs (users or service principals) per application object ID. */
     readonly owners = new Map<string, string[]>();
     /** Disabled and empty, as in a tenant nobody configured. */
@@ -373,6 +382,16 @@ export class Directory {
             nocobaseClientSecretVariable: "MICROSOFT_MAIL_CLIENT_SECRET",
             nocobaseApiUrl: `https://${options.environment}.nocobase.example/api`,
         };
+    }
+
+    /** Assigns a person a directory role tenant-wide, activating the role in the tenant on its first assignment. */
+    assignDirectoryRole(userId: string, roleTemplateId: string, displayName: string): void {
+        let entry = this.directoryRoles.get(roleTemplateId);
+        if (!entry) {
+            entry = { role: { id: randomUUID(), displayName, roleTemplateId }, members: new Set() };
+            this.directoryRoles.set(roleTemplateId, entry);
+        }
+        entry.members.add(userId);
     }
 
     newUser(displayName: string): DirectoryUser {

@@ -19,7 +19,7 @@ import { createEmulatorCertificate, trustInThisProcess, type EmulatorCertificate
 import { Directory } from "./directory";
 import { routeGraph, type GraphSettings } from "./graph-routes";
 import { newRequestId, sendGraphError, type Exchange } from "./http-exchange";
-import { openIdConfiguration, tokenEndpoint, type IdentitySettings, type IssuedToken } from "./identity-routes";
+import { issuePersonToken, openIdConfiguration, tokenEndpoint, type IdentitySettings, type IssuedToken } from "./identity-routes";
 
 interface LoggedRequest {
     readonly kind: "token" | "metadata" | "graph";
@@ -72,6 +72,8 @@ export interface Emulator {
     resetStats(): void;
     /** Environment variables that point @azure/identity and our code at the emulator, as `client`. */
     environmentFor(client: { clientId: string; clientSecret: string }): Record<string, string>;
+    /** A delegated Graph token for a person of the first tenant, as `az login` gets one (default scope Directory.AccessAsUser.All). */
+    signInPerson(userId: string, scopes?: readonly string[]): string;
     close(): Promise<void>;
 }
 
@@ -133,7 +135,8 @@ export async function startEmulator(): Promise<Emulator> {
                 sendGraphError(ex, 429, "TooManyRequests", "Too many requests.", { "retry-after": String(throttle.retryAfterSeconds) });
                 return "graph";
             }
-            routeGraph(ex, { directory: tenants.get(tokenTenant ?? tenantId) ?? directory, settings: graph, origin, callerAppId: issuedToken?.appId },
+            routeGraph(ex, { directory: tenants.get(tokenTenant ?? tenantId) ?? directory, settings: graph, origin, callerAppId: issuedToken?.appId,
+                callerPerson: issuedToken?.person },
                 path.slice("/v1.0".length));
             return "graph";
         } finally {
@@ -218,6 +221,9 @@ export async function startEmulator(): Promise<Emulator> {
                 AZURE_CLIENT_SECRET: client.clientSecret,
                 NODE_EXTRA_CA_CERTS: certificate.caFile,
             };
+        },
+        signInPerson(userId, scopes = ["Directory.AccessAsUser.All"]) {
+            return issuePersonToken(tokens, tenantId, userId, scopes);
         },
         close() {
             server.closeAllConnections();

@@ -26,6 +26,8 @@ interface GraphContext {
     readonly origin: string;
     /** Client ID of the caller, from its token. */
     readonly callerAppId: string | undefined;
+    /** The signed-in person of a delegated token, with its scopes; undefined for an app-only token. */
+    readonly callerPerson: { readonly userId: string; readonly scopes: readonly string[] } | undefined;
 }
 
 const NOT_FOUND = (id: string): string =>
@@ -410,12 +412,40 @@ function oauth2PermissionGrants(ex: Exchange, ctx: GraphContext): void {
     sendJson(ex, 201, grant);
 }
 
+/** Delegated scopes that let a person read directory roles; with others Graph lists them with their properties null. */
+const READ_DIRECTORY_ROLES = new Set(["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All",
+    "Directory.ReadWrite.All", "Directory.AccessAsUser.All"]);
+
+/** `/me` and the signed-in person's directory roles (the `microsoft.graph.directoryRole` cast of `transitiveMemberOf`). */
+function me(ex: Exchange, ctx: GraphContext, rest: string): void {
+    const person = ctx.callerPerson;
+    if (person === undefined) {
+        return sendGraphError(ex, 400, "BadRequest", "/me request is only valid with delegated authentication flow.");
+    }
+    const user = ctx.directory.users.get(person.userId);
+    if (!user) return sendGraphError(ex, 404, "Request_ResourceNotFound", NOT_FOUND(person.userId));
+    if (ex.method !== "GET") return sendGraphError(ex, 405, "Request_BadRequest", `The method ${ex.method} is not allowed.`);
+    if (rest === "") {
+        return sendJson(ex, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#users/$entity`, ...select(user, ex.url.searchParams.get("$select")) });
+    }
+    if (rest !== "/transitiveMemberOf/microsoft.graph.directoryRole") {
+        return sendGraphError(ex, 400, "BadRequest", `Resource not found for the segment '${rest.split("/")[1] ?? ""}'.`);
+    }
+    const readable = person.scopes.some((s) => READ_DIRECTORY_ROLES.has(s));
+    // Graph's "limited information" for directory objects the caller may not read: type and ID, the rest null.
+    const roles = [...ctx.directory.directoryRoles.values()].filter((r) => r.members.has(user.id)).map(({ role }) => readable
+        ? { "@odata.type": "#microsoft.graph.directoryRole", ...role }
+        : { "@odata.type": "#microsoft.graph.directoryRole", id: role.id, displayName: null, roleTemplateId: null });
+    listResponse(ex, ctx, "directoryRoles", roles);
+}
+
 /** Routes a Graph request whose path starts after `/v1.0`. */
 export function routeGraph(ex: Exchange, ctx: GraphContext, path: string): void {
-    const match = /^\/(applications|servicePrincipals|oauth2PermissionGrants|policies)(.*)$/.exec(path);
+    const match = /^\/(applications|servicePrincipals|oauth2PermissionGrants|policies|me)(.*)$/.exec(path);
     if (!match) {
         return sendGraphError(ex, 400, "BadRequest", `Resource not found for the segment '${path.split("/")[1] ?? ""}'.`);
     }
+    if (match[1] === "me") return me(ex, ctx, match[2]);
     if (match[1] === "policies") return policies(ex, ctx, match[2]);
     if (match[1] === "applications") return applications(ex, ctx, match[2]);
     if (match[1] === "servicePrincipals") return servicePrincipals(ex, ctx, match[2]);

@@ -12,6 +12,26 @@ export interface IssuedToken {
     readonly appId: string;
     readonly tenantId: string;
     readonly expiresAt: number;
+    /** The signed-in person of a delegated token, with its scopes; absent for an application's (app-only) token. */
+    readonly person?: { readonly userId: string; readonly scopes: readonly string[] };
+}
+
+/** Azure CLI's client ID: the public client a person's delegated Graph token is issued to by `az login`. */
+export const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+/** An opaque access token, as clients must treat Microsoft's: nothing in it names the caller. */
+function newAccessToken(): string {
+    return `emu.${randomBytes(32).toString("base64url")}`;
+}
+
+/**
+ * A delegated token for a person of `tenant`, as an interactive sign-in (`az login`) leaves it with the
+ * caller; the token endpoint only serves the client-credentials grant, which has no person.
+ */
+export function issuePersonToken(tokens: Map<string, IssuedToken>, tenant: string, userId: string, scopes: readonly string[]): string {
+    const accessToken = newAccessToken();
+    tokens.set(accessToken, { appId: AZURE_CLI_CLIENT_ID, tenantId: tenant, expiresAt: Date.now() + 3599_000, person: { userId, scopes } });
+    return accessToken;
 }
 
 export interface IdentitySettings {
@@ -121,14 +141,7 @@ export function tokenEndpoint(ex: Exchange, tenant: string, tenants: ReadonlyMap
         tokenError(ex, 400, "invalid_client", 7000229, `The client application ${clientId} is missing service principal in the tenant ${tenant}.`);
         return;
     }
-    // Shaped like Entra's access tokens (header.claims.signature) so callers can read `oid` and `roles`;
-    // unsigned, as nothing here verifies it, and marked "emu" where the header would be.
-    const caller = directory.findServicePrincipalByAppId(clientId);
-    const roles = directory.appRoleAssignments.filter((a) => a.principalId === caller?.id)
-        .map((a) => directory.graphServicePrincipal.appRoles.find((r) => r.id === a.appRoleId)?.value)
-        .filter((v): v is string => v !== undefined);
-    const claims = { aud: "https://graph.microsoft.com", tid: tenant, appid: clientId, oid: caller?.id, idtyp: "app", roles };
-    const accessToken = `emu.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${randomBytes(32).toString("base64url")}`;
+    const accessToken = newAccessToken();
     tokens.set(accessToken, { appId: clientId, tenantId: tenant, expiresAt: now + 3599_000 });
     sendJson(ex, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
 }
