@@ -1,11 +1,12 @@
 /**
  * The directory reads the doctor and the adoption preflight share, in Graph's own shapes: an application,
- * its owners, a service principal by client ID, Microsoft Graph's service principal (once per tenant) and
- * the tenant-wide grants of a client. Each names its least Graph permission when Graph answers 403.
+ * its owners, a service principal by client ID (the one lookup, the bootstrap's too), Microsoft Graph's
+ * service principal (once per tenant) and the tenant-wide grants of a client. Each names its least Graph permission when Graph answers 403.
  * App-management policies are read beside these (app-management-policy.ts).
  */
 import { MICROSOFT_GRAPH_APP_ID } from "../registration/graph-identifiers";
 import type { GraphClient } from "./graph-client";
+import type { PermissionNames } from "./permission-names";
 import { needingPermission, READ_APPLICATIONS_PERMISSION, READ_GRANTS_PERMISSION } from "./service-error";
 
 interface GraphRedirects {
@@ -83,27 +84,38 @@ export async function readOwners(graph: GraphClient, objectId: string, operation
     }));
 }
 
-/** The object ID of the service principal of a client ID; undefined when the tenant has none. */
-export async function findServicePrincipalId(graph: GraphClient, appId: string, operation: string): Promise<string | undefined> {
-    const found = await needingPermission(graph.list<{ id: string }>("/servicePrincipals", {
-        operation, query: { $filter: `appId eq '${appId}'`, $select: "id" },
+interface ServicePrincipalRead {
+    readonly operation: string;
+    /** Graph's `$select`. */
+    readonly select: string;
+    /** Wait out replication delay on 404 (a service principal created seconds ago). */
+    readonly waitForReplication?: boolean;
+}
+
+/**
+ * The service principal of a client ID, addressed by Graph's alternate key `servicePrincipals(appId='…')`;
+ * undefined when the tenant has none (Graph answers 404 Request_ResourceNotFound).
+ */
+export async function readServicePrincipalByAppId<T>(graph: GraphClient, appId: string, read: ServicePrincipalRead): Promise<T | undefined> {
+    const sp = await needingPermission(graph.get<T>(`/servicePrincipals(appId='${encodeURIComponent(appId)}')`, {
+        operation: read.operation,
+        query: { $select: read.select },
+        ...(read.waitForReplication === true ? { transient: { notFound: true } } : {}),
+        accept: [404],
     }), READ_APPLICATIONS_PERMISSION);
-    return found[0]?.id;
+    return sp.status === 404 ? undefined : sp.body;
 }
 
 export interface GraphServicePrincipal {
     readonly id: string;
-    /** Microsoft Graph's permission names by `<Scope|Role>/<id>`. */
-    readonly permissionNames: ReadonlyMap<string, string>;
+    /** Microsoft Graph's permission names by `<Scope|Role>/<id>`, as this tenant's Graph publishes them. */
+    readonly permissionNames: PermissionNames;
 }
 
 /** Microsoft Graph's service principal, with its permission names; undefined when the tenant has none. */
 export async function readGraphServicePrincipal(graph: GraphClient, operation: string): Promise<GraphServicePrincipal | undefined> {
-    const found = await needingPermission(graph.list<{ id: string; oauth2PermissionScopes?: Array<{ id: string; value: string }>; appRoles?: Array<{ id: string; value: string }> }>(
-        "/servicePrincipals", {
-            operation, query: { $filter: `appId eq '${MICROSOFT_GRAPH_APP_ID}'`, $select: "id,oauth2PermissionScopes,appRoles" },
-        }), READ_APPLICATIONS_PERMISSION);
-    const sp = found[0];
+    const sp = await readServicePrincipalByAppId<{ id: string; oauth2PermissionScopes?: Array<{ id: string; value: string }>; appRoles?: Array<{ id: string; value: string }> }>(
+        graph, MICROSOFT_GRAPH_APP_ID, { operation, select: "id,oauth2PermissionScopes,appRoles" });
     return sp === undefined ? undefined : {
         id: sp.id,
         permissionNames: new Map<string, string>([

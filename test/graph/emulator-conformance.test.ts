@@ -9,6 +9,7 @@ import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import { MICROSOFT_GRAPH_APP_ID } from "../../src/registration/graph-identifiers";
 import { aadstsCode } from "../../src/microsoft/identity-errors";
+import { readServicePrincipalByAppId } from "../../src/microsoft/directory-reader";
 import { MicrosoftServiceError } from "../../src/microsoft/service-error";
 import { emulatorCredential, emulatorGraphClient, emulatorPersonGraphClient } from "./emulator/clients";
 import { startEmulator, type Emulator } from "./emulator/emulator";
@@ -79,6 +80,19 @@ describe("emulator conformance", () => {
         });
         const result = await client.api("/servicePrincipals").filter(`appId eq '${MICROSOFT_GRAPH_APP_ID}'`).get() as { value: Array<{ id: string }> };
         assert.deepEqual(result.value.map((s) => s.id), [emulator.directory.graphServicePrincipal.id]);
+    });
+
+    it("addresses a service principal by its alternate key appId, and answers 404 Request_ResourceNotFound when absent", async () => {
+        const graph = emulatorGraphClient(emulator, caller);
+        const found = await readServicePrincipalByAppId<{ id: string }>(graph, MICROSOFT_GRAPH_APP_ID, { operation: "read", select: "id" });
+        assert.deepEqual(found, { id: emulator.directory.graphServicePrincipal.id });
+        const raw = await graph.get<unknown>("/servicePrincipals(appId='11111111-2222-3333-4444-555555555555')", { operation: "read", accept: [404] });
+        assert.equal(raw.status, 404);
+        const err = await graph.get("/servicePrincipals(appId='11111111-2222-3333-4444-555555555555')", { operation: "read an absent one" })
+            .then(() => assert.fail("expected 404"), (e: unknown) => e);
+        assert.ok(err instanceof MicrosoftServiceError);
+        assert.equal(err.details.code, "Request_ResourceNotFound");
+        assert.equal(await readServicePrincipalByAppId(graph, "11111111-2222-3333-4444-555555555555", { operation: "read", select: "id" }), undefined);
     });
 
     it("answers Graph calls without a bearer token with 401 InvalidAuthenticationToken", async () => {

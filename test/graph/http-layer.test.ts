@@ -1,6 +1,7 @@
 /**
- * The one HTTP layer under the Graph client and the NocoBase client: paging to the end, a body that
- * stalls, a Retry-After beyond the budget, and a write that is not repeated after an ambiguous failure.
+ * The one HTTP layer under the Graph client and the NocoBase client: paging to the end (the SDK's
+ * PageIterator) and the page bound, a body that stalls, the retry middleware's attempts and waits, a
+ * Retry-After beyond the budget, and a write that is not repeated after an ambiguous failure.
  */
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
@@ -94,6 +95,118 @@ describe("one HTTP layer", () => {
             assert.ok(err instanceof MicrosoftServiceError, `got ${String(err)}`);
             assert.match(err.message, /^Microsoft Graph: read applications failed \(no response, Timeout\)/);
             assert.deepEqual(server.methods, ["GET"], "a timeout is not repeated");
+        } finally {
+            await server.close();
+        }
+    });
+
+    /** A Graph client whose Graph is `server`, tokens from the emulator, waits recorded instead of slept. */
+    function scriptedGraph(server: { url: string }, waits: number[] = []) {
+        const endpoints = { ...emulatorEndpoints(emulator), graphBaseUrl: server.url, graphHost: "127.0.0.1" };
+        return emulatorGraphClient(emulator, caller, {
+            endpoints, sleep: (ms) => { waits.push(ms); return Promise.resolve(); },
+            retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: 5_000, maxNetworkAttempts: 2 },
+        });
+    }
+
+    function graphError(res: import("node:http").ServerResponse, status: number, code: string, headers: Record<string, string> = {}): void {
+        res.writeHead(status, { "Content-Type": "application/json", ...headers })
+            .end(JSON.stringify({ error: { code, message: `scripted ${status}`, innerError: { "request-id": "req-1" } } }));
+    }
+
+    it("repeats a Graph read after 503 up to the attempt limit, with growing waits", async () => {
+        const server = await scriptedServer((_req, res) => graphError(res, 503, "serviceUnavailable"));
+        try {
+            const waits: number[] = [];
+            const err = await scriptedGraph(server, waits).get("/applications", { operation: "read applications" })
+                .then(() => assert.fail("expected 503"), (e: unknown) => e);
+            assert.ok(err instanceof MicrosoftServiceError, `got ${String(err)}`);
+            assert.match(err.message, /^Microsoft Graph: read applications failed \(HTTP 503, serviceUnavailable\)/);
+            assert.equal(err.details.requestId, "req-1");
+            assert.deepEqual(server.methods, ["GET", "GET", "GET"]);
+            assert.deepEqual(waits, [10, 20]);
+        } finally {
+            await server.close();
+        }
+    });
+
+    it("does not repeat a Graph POST after 503, which may follow an applied write", async () => {
+        const server = await scriptedServer((_req, res) => graphError(res, 503, "serviceUnavailable"));
+        try {
+            const err = await scriptedGraph(server).post("/applications", { displayName: "x" }, { operation: "create an application" })
+                .then(() => assert.fail("expected 503"), (e: unknown) => e);
+            assert.ok(err instanceof MicrosoftServiceError, `got ${String(err)}`);
+            assert.equal(err.details.status, 503);
+            assert.deepEqual(server.methods, ["POST"]);
+        } finally {
+            await server.close();
+        }
+    });
+
+    it("repeats a Graph POST that was throttled (429: not processed), honouring Retry-After", async () => {
+        let calls = 0;
+        const server = await scriptedServer((_req, res) => {
+            calls++;
+            if (calls === 1) {
+                graphError(res, 429, "TooManyRequests", { "Retry-After": "2" });
+            } else {
+                res.writeHead(201, { "Content-Type": "application/json" }).end('{"id":"new-id"}');
+            }
+        });
+        try {
+            const waits: number[] = [];
+            const created = await scriptedGraph(server, waits).post<{ id: string }>("/applications", { displayName: "x" }, { operation: "create an application" });
+            assert.deepEqual(created, { status: 201, body: { id: "new-id" } });
+            assert.deepEqual(server.methods, ["POST", "POST"]);
+            assert.deepEqual(waits, [2000]);
+        } finally {
+            await server.close();
+        }
+    });
+
+    it("stops at once when Graph's Retry-After exceeds the budget, without a second request", async () => {
+        const server = await scriptedServer((_req, res) => graphError(res, 429, "TooManyRequests", { "Retry-After": "30" }));
+        try {
+            const err = await scriptedGraph(server).get("/applications", { operation: "read applications" })
+                .then(() => assert.fail("expected 429"), (e: unknown) => e);
+            assert.ok(err instanceof MicrosoftServiceError, `got ${String(err)}`);
+            assert.match(err.message, /asked to wait 30 s \(Retry-After\), longer than the 5 s this command waits/);
+            assert.deepEqual(server.methods, ["GET"]);
+        } finally {
+            await server.close();
+        }
+    });
+
+    it("hands back an accepted 404 after replication retries ran out, and a transient 404 counts as attempts", async () => {
+        const server = await scriptedServer((_req, res) => graphError(res, 404, "Request_ResourceNotFound"));
+        try {
+            const absent = await scriptedGraph(server).get("/applications/x", { operation: "read", transient: { notFound: true }, accept: [404] });
+            assert.deepEqual(absent, { status: 404, body: undefined });
+            assert.deepEqual(server.methods, ["GET", "GET", "GET"]);
+        } finally {
+            await server.close();
+        }
+    });
+
+    it("follows a Graph list's next links with the SDK's PageIterator and fails at the bound of a looping server", async () => {
+        let page = 0;
+        const consistency: Array<string | string[] | undefined> = [];
+        const server = await scriptedServer((req, res) => {
+            page++;
+            consistency.push(req.headers.consistencylevel);
+            // Every page links to another: a server that never ends its list.
+            res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({
+                value: [{ id: `item-${page}` }],
+                "@odata.nextLink": `http://127.0.0.1:${req.socket.localPort}/v1.0/applications?$skiptoken=${page}`,
+            }));
+        });
+        try {
+            const err = await scriptedGraph(server).list("/applications", { operation: "list applications", headers: { ConsistencyLevel: "eventual" } }, 4)
+                .then(() => assert.fail("expected the page bound"), (e: unknown) => e);
+            assert.ok(err instanceof MicrosoftServiceError, `got ${String(err)}`);
+            assert.match(err.message, /list applications failed \(no response, TooManyPages\): the list still had more pages after 4/);
+            assert.equal(server.methods.length, 4, "page 5 is not requested");
+            assert.deepEqual(consistency, ["eventual", "eventual", "eventual", "eventual"], "every page carries the call's headers");
         } finally {
             await server.close();
         }

@@ -10,6 +10,7 @@ import { audienceLimits, admitsPersonalAccounts } from "../../registration/sign-
 import type { DeployerIdentity } from "./deployer-identity";
 import { formatApiPermission, type ApiPermission, type RedirectPlatform, requiredResourceAccesses } from "../../registration/kept-settings";
 import type { AdoptionSnapshot } from "./live-registration";
+import { graphPermissionName } from "../../microsoft/permission-names";
 import { judgePolicies, type PolicyRead } from "../../microsoft/app-management-policy";
 import { policyProblems } from "../policy-problems";
 
@@ -72,7 +73,7 @@ function permissionKey(p: ApiPermission): string {
 function permissionName(p: ApiPermission, snapshot: AdoptionSnapshot): string {
     const kind = p.type === "Scope" ? "delegated" : "application";
     if (p.resourceAppId === MICROSOFT_GRAPH_APP_ID) {
-        const name = snapshot.graphPermissionNames.get(`${p.type}/${p.id}`) ?? MAIL_DELEGATED_SCOPES.find((s) => s.id === p.id)?.name;
+        const name = graphPermissionName(p.type, p.id, snapshot.graphPermissionNames);
         return `Microsoft Graph ${name ?? p.id} (${kind}${name === undefined ? "" : `, ${p.id}`})`;
     }
     return `API ${p.resourceAppId} ${p.id} (${kind})`;

@@ -7,8 +7,9 @@
  */
 import type { GraphClient } from "../../microsoft/graph-client";
 import {
-    findServicePrincipalId, readApplication, readGraphServicePrincipal, readOwners, readTenantWideGrants, type DirectoryOwner,
+    readApplication, readGraphServicePrincipal, readOwners, readServicePrincipalByAppId, readTenantWideGrants, type DirectoryOwner,
 } from "../../microsoft/directory-reader";
+import type { PermissionNames } from "../../microsoft/permission-names";
 import type { ApiPermission } from "../../registration/kept-settings";
 
 interface LiveSecret {
@@ -41,8 +42,8 @@ export interface AdoptionSnapshot {
     readonly servicePrincipalId: string | undefined;
     /** The tenant-wide (AllPrincipals) grant of the application to Microsoft Graph. */
     readonly adminConsentGrant: { readonly id: string; readonly scopes: readonly string[] } | undefined;
-    /** Microsoft Graph's permission names by `<Scope|Role>/<id>`. */
-    readonly graphPermissionNames: ReadonlyMap<string, string>;
+    /** Microsoft Graph's permission names as the tenant publishes them; undefined when it has no Graph service principal. */
+    readonly graphPermissionNames: PermissionNames | undefined;
 }
 
 const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,createdDateTime,api,identifierUris,appRoles,web,spa,publicClient," +
@@ -55,7 +56,9 @@ export async function readAdoptionSnapshot(graph: GraphClient, objectId: string)
         return undefined;
     }
     const owners = await readOwners(graph, objectId, `read the owners of application ${objectId}`);
-    const servicePrincipalId = await findServicePrincipalId(graph, body.appId, `find the service principal of application ${objectId}`);
+    const servicePrincipalId = (await readServicePrincipalByAppId<{ id: string }>(graph, body.appId, {
+        operation: `find the service principal of application ${objectId}`, select: "id",
+    }))?.id;
     const graphSp = await readGraphServicePrincipal(graph, "read Microsoft Graph's permission names");
     let adminConsentGrant: AdoptionSnapshot["adminConsentGrant"];
     if (servicePrincipalId !== undefined && graphSp !== undefined) {
@@ -89,6 +92,6 @@ export async function readAdoptionSnapshot(graph: GraphClient, objectId: string)
         owners,
         servicePrincipalId,
         adminConsentGrant,
-        graphPermissionNames: graphSp?.permissionNames ?? new Map<string, string>(),
+        graphPermissionNames: graphSp?.permissionNames,
     };
 }

@@ -5,6 +5,7 @@
  */
 import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import type { GraphClient } from "../../microsoft/graph-client";
+import { readServicePrincipalByAppId } from "../../microsoft/directory-reader";
 import {
     deployerUniqueName, federatedCredentialFor, requiredGraphAppRoles, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, POLICY_READ_ALL,
     type BootstrapArguments, type FederatedCredentialSpec,
@@ -90,12 +91,11 @@ async function ensureApplication(graph: GraphClient, args: BootstrapArguments, s
 }
 
 async function ensureServicePrincipal(graph: GraphClient, app: DeployerApplication, steps: BootstrapStep[]): Promise<string> {
-    const path = `/servicePrincipals(appId='${app.appId}')`;
     const operation = `read the deployer's service principal (appId ${app.appId})`;
-    const existing = await graph.get<{ id: string }>(path, { operation, query: { $select: "id" }, accept: [404] });
-    if (existing.body) {
+    const existing = await readServicePrincipalByAppId<{ id: string }>(graph, app.appId, { operation, select: "id" });
+    if (existing) {
         steps.push({ subject: "service principal", action: "unchanged" });
-        return existing.body.id;
+        return existing.id;
     }
     const created = await graph.post<{ id: string }>("/servicePrincipals", { appId: app.appId }, {
         operation: `create the deployer's service principal (appId ${app.appId})`,
@@ -107,11 +107,11 @@ async function ensureServicePrincipal(graph: GraphClient, app: DeployerApplicati
     if (created.body) {
         return created.body.id;
     }
-    const again = await graph.get<{ id: string }>(path, { operation, query: { $select: "id" }, transient: { notFound: true } });
-    if (!again.body) {
-        throw new Error(`Microsoft Graph returned no body for ${path}.`);
+    const again = await readServicePrincipalByAppId<{ id: string }>(graph, app.appId, { operation, select: "id", waitForReplication: true });
+    if (!again) {
+        throw new Error(`Microsoft Graph still has no service principal for appId ${app.appId} after creating it; run again.`);
     }
-    return again.body.id;
+    return again.id;
 }
 
 async function ensureFederatedCredentials(graph: GraphClient, app: DeployerApplication, specs: readonly FederatedCredentialSpec[],
@@ -136,17 +136,18 @@ async function ensureFederatedCredentials(graph: GraphClient, app: DeployerAppli
 }
 
 async function ensureAppRoles(graph: GraphClient, deployerSpId: string, args: BootstrapArguments, steps: BootstrapStep[], notes: string[]): Promise<void> {
-    const graphSp = await graph.get<{ id: string; appRoles: Array<{ id: string; value: string }> }>(
-        `/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')`, { operation: "read Microsoft Graph's service principal", query: { $select: "id,appRoles" } });
-    if (!graphSp.body) {
-        throw new Error("Microsoft Graph returned no body for its own service principal.");
+    const graphSp = await readServicePrincipalByAppId<{ id: string; appRoles: Array<{ id: string; value: string }> }>(
+        graph, MICROSOFT_GRAPH_APP_ID, { operation: "read Microsoft Graph's service principal", select: "id,appRoles" });
+    if (!graphSp) {
+        throw new Error(`This tenant has no service principal for Microsoft Graph (appId ${MICROSOFT_GRAPH_APP_ID}); ` +
+            "the deployer's permissions cannot be granted. Report this with the tenant's cloud.");
     }
     const assignments = await graph.list<{ appRoleId: string; resourceId: string }>(`/servicePrincipals/${deployerSpId}/appRoleAssignments`, {
         operation: "list the deployer's application permissions", transient: { notFound: true },
     });
-    const held = new Set(assignments.filter((a) => a.resourceId === graphSp.body?.id).map((a) => a.appRoleId));
+    const held = new Set(assignments.filter((a) => a.resourceId === graphSp.id).map((a) => a.appRoleId));
     for (const role of requiredGraphAppRoles(args.adminConsent, args.readPolicies)) {
-        const live = graphSp.body.appRoles.find((r) => r.value === role.value);
+        const live = graphSp.appRoles.find((r) => r.value === role.value);
         if (!live || live.id !== role.id) {
             throw new Error(`Microsoft Graph in this tenant publishes ${role.value} as ${live?.id ?? "nothing"}, expected ${role.id}; ` +
                 "refusing to assign an unverified permission. Report this with the tenant's cloud (national clouds may differ).");
@@ -156,7 +157,7 @@ async function ensureAppRoles(graph: GraphClient, deployerSpId: string, args: Bo
             continue;
         }
         await graph.post(`/servicePrincipals/${deployerSpId}/appRoleAssignments`,
-            { principalId: deployerSpId, resourceId: graphSp.body.id, appRoleId: role.id },
+            { principalId: deployerSpId, resourceId: graphSp.id, appRoleId: role.id },
             { operation: `grant ${role.value} to the deployer`, transient: { notFound: true } });
         steps.push({ subject: `Graph permission ${role.value}`, action: "granted" });
     }

@@ -6,8 +6,9 @@
  */
 import type { GraphClient } from "../../microsoft/graph-client";
 import {
-    findServicePrincipalId, readApplication, readOwners, readTenantWideGrants, type GraphResourceAccess, type GraphServicePrincipalCache,
+    readApplication, readOwners, readServicePrincipalByAppId, readTenantWideGrants, type GraphResourceAccess, type GraphServicePrincipalCache,
 } from "../../microsoft/directory-reader";
+import type { PermissionNames } from "../../microsoft/permission-names";
 import type { StackOutputs } from "../stack-outputs";
 
 interface LivePasswordCredential {
@@ -38,6 +39,8 @@ export interface LiveRegistration {
     readonly adminConsentScopes: readonly string[] | undefined;
     /** Object IDs of the application's owners; undefined when not read (the stack configures no owners). */
     readonly ownerIds?: readonly string[];
+    /** Microsoft Graph's permission names as the tenant publishes them; undefined when its service principal was not read. */
+    readonly graphPermissionNames?: PermissionNames;
 }
 
 const APPLICATION_FIELDS = "id,appId,displayName,signInAudience,createdDateTime,api,web,requiredResourceAccess,passwordCredentials";
@@ -71,12 +74,14 @@ export async function readLiveRegistration(graph: GraphClient, expected: StackOu
     const ownerIds = (expected.owners ?? []).length === 0 ? undefined
         : (await readOwners(graph, expected.applicationObjectId, `read the owners of application ${expected.applicationObjectId} of ${stack}`))
             .map((o) => o.id);
-    const servicePrincipalId = await findServicePrincipalId(graph, application.appId, `find the service principal of ${stack}`);
+    const servicePrincipalId = (await readServicePrincipalByAppId<{ id: string }>(graph, application.appId, {
+        operation: `find the service principal of ${stack}`, select: "id",
+    }))?.id;
     if (!expected.adminConsent || servicePrincipalId === undefined) {
         return { application, servicePrincipalId, adminConsentScopes: undefined, ownerIds };
     }
     const graphServicePrincipal = await graphServicePrincipals.get(expected.tenantId, graph);
     const grants = await readTenantWideGrants(graph, servicePrincipalId, `read the admin consent of ${stack}`);
     const scopes = grants.filter((g) => g.resourceId === graphServicePrincipal?.id).flatMap((g) => g.scopes);
-    return { application, servicePrincipalId, adminConsentScopes: scopes, ownerIds };
+    return { application, servicePrincipalId, adminConsentScopes: scopes, ownerIds, graphPermissionNames: graphServicePrincipal?.permissionNames };
 }

@@ -8,7 +8,7 @@ import { AudienceLimits, audienceLimits, isSignInAudience } from "../../registra
 import type { StackOutputs } from "../stack-outputs";
 import type { Finding } from "./findings";
 import type { LiveRegistration } from "./live-registration";
-import { describePermission } from "./permission-names";
+import { describePermission } from "../../microsoft/permission-names";
 
 interface CheckOptions {
     readonly now: Date;
@@ -58,7 +58,7 @@ function checkDelegatedPermissions(expected: StackOutputs, live: LiveRegistratio
     const extra = access.flatMap((r) => r.resourceAccess
         .filter((a) => r.resourceAppId !== MICROSOFT_GRAPH_APP_ID || a.type !== "Scope" || !expectedIds.has(a.id))
         .filter((a) => !kept.has(`${r.resourceAppId}/${a.type}/${a.id}`.toLowerCase()))
-        .map((a) => describePermission(r.resourceAppId, a.type, a.id)));
+        .map((a) => describePermission(r.resourceAppId, a.type, a.id, live.graphPermissionNames)));
     if (missing.length > 0) {
         findings.push({
             code: "delegated-permission-missing", severity: "error",

@@ -1,9 +1,15 @@
 /**
- * Names of Microsoft Graph permissions a registration may request beyond the mail scopes, so findings
- * show "Mail.Read (delegated)" rather than a bare ID. IDs are Microsoft's published ones (Graph
- * permissions reference), cross-checked against public manifests; an ID not listed is shown as it is.
+ * The one source of Microsoft Graph permission names, for the doctor and the adoption preflight, so that
+ * findings show "Mail.Read (delegated)" rather than a bare ID. The names the tenant's Graph service
+ * principal publishes come first when a command read it (directory-reader.ts); otherwise this table of
+ * the permissions a registration may request beyond the mail scopes. Its IDs are Microsoft's published
+ * ones (Graph permissions reference), cross-checked against public manifests; an ID known to neither is
+ * shown as it is.
  */
-import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
+import { MAIL_DELEGATED_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../registration/graph-identifiers";
+
+/** Microsoft Graph's permission names by `<Scope|Role>/<id>`, as a tenant's Graph service principal publishes them. */
+export type PermissionNames = ReadonlyMap<string, string>;
 
 /** Delegated permissions (`Scope`) of Microsoft Graph, by ID. */
 const GRAPH_SCOPES: Readonly<Record<string, string>> = {
@@ -30,12 +36,17 @@ const GRAPH_ROLES: Readonly<Record<string, string>> = {
     "246dd0d5-5bd0-4def-940b-0421030a5b68": "Policy.Read.All",
 };
 
+/** The name of a Microsoft Graph permission: the tenant's live name if read, else the table's; undefined if neither knows it. */
+export function graphPermissionName(type: string, id: string, live?: PermissionNames): string | undefined {
+    return live?.get(`${type}/${id}`) ?? (type === "Scope" ? GRAPH_SCOPES : type === "Role" ? GRAPH_ROLES : {})[id];
+}
+
 /** "Mail.Read (delegated) of Microsoft Graph", or the type and ID where the name is not known. */
-export function describePermission(resourceAppId: string, type: string, id: string): string {
+export function describePermission(resourceAppId: string, type: string, id: string, live?: PermissionNames): string {
     const kind = type === "Scope" ? "delegated" : type === "Role" ? "application" : type;
     if (resourceAppId !== MICROSOFT_GRAPH_APP_ID) {
         return `${kind} ${id} of application ${resourceAppId}`;
     }
-    const name = (type === "Scope" ? GRAPH_SCOPES : type === "Role" ? GRAPH_ROLES : {})[id];
+    const name = graphPermissionName(type, id, live);
     return name === undefined ? `${kind} ${id} of Microsoft Graph` : `${name} (${kind}) of Microsoft Graph`;
 }
