@@ -5,6 +5,7 @@
  * is what `/me` refuses, found by its client ID, with the Graph application permissions granted to it.
  */
 import type { GraphClient } from "../../microsoft/graph-client";
+import { readServicePrincipalByAppId } from "../../microsoft/directory-reader";
 import { MicrosoftServiceError } from "../../microsoft/service-error";
 import { isGuid, MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 
@@ -87,8 +88,8 @@ async function readPersonRights(graph: GraphClient, objectId: string): Promise<D
 }
 
 async function servicePrincipalIdOf(graph: GraphClient, appId: string, operation: string): Promise<string | undefined> {
-    const found = await graph.get<{ id?: string }>(`/servicePrincipals(appId='${appId}')`, { operation, query: { $select: "id" }, accept: [404] });
-    return found.status === 404 ? undefined : found.body?.id?.toLowerCase();
+    const found = await readServicePrincipalByAppId<{ id?: string }>(graph, appId, { operation, select: "id" });
+    return found?.id?.toLowerCase();
 }
 
 async function readSignedInApplication(graph: GraphClient, clientId: string | undefined): Promise<SignedInIdentity> {
