@@ -1,6 +1,7 @@
 /**
- * The one source of Microsoft Graph permission names, for the doctor and the adoption preflight, so that
- * findings show "Mail.Read (delegated)" rather than a bare ID. The names the tenant's Graph service
+ * The one source of Microsoft Graph permission names and app role IDs: for the doctor and the adoption
+ * preflight, so that findings show "Mail.Read (delegated)" rather than a bare ID, and for the deployer
+ * bootstrap and the deployer check, which grant or look for app roles by ID. The names the tenant's Graph service
  * principal publishes come first when a command read it (directory-reader.ts); otherwise this table of
  * the permissions a registration may request beyond the mail scopes. Its IDs are Microsoft's published
  * ones (Graph permissions reference), cross-checked against public manifests; an ID known to neither is
@@ -26,15 +27,24 @@ const GRAPH_SCOPES: Readonly<Record<string, string>> = {
     "a154be20-db9c-4678-8ab7-66f6cc099a59": "User.Read.All",
 };
 
+/** An application permission (app role) of Microsoft Graph: its name and its published ID. */
+export interface GraphAppRole {
+    readonly value: string;
+    readonly id: string;
+}
+
+/** Lets an application change every application in the tenant. */
+export const APPLICATION_READWRITE_ALL: GraphAppRole = { value: "Application.ReadWrite.All", id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9" };
+export const APPLICATION_READWRITE_OWNEDBY: GraphAppRole = { value: "Application.ReadWrite.OwnedBy", id: "18a4783c-866b-4cc7-a460-3d5e5662c884" };
+export const DELEGATED_PERMISSION_GRANT_READWRITE_ALL: GraphAppRole = { value: "DelegatedPermissionGrant.ReadWrite.All", id: "8e8e4742-1d95-4f68-9d56-6ee75648c72a" };
+export const POLICY_READ_ALL: GraphAppRole = { value: "Policy.Read.All", id: "246dd0d5-5bd0-4def-940b-0421030a5b68" };
+
 /** Application permissions (`Role`) of Microsoft Graph, by ID. */
-const GRAPH_ROLES: Readonly<Record<string, string>> = {
-    "810c84a8-4a9e-49e6-bf7d-12d183f40d01": "Mail.Read",
-    "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30": "Application.Read.All",
-    "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
-    "18a4783c-866b-4cc7-a460-3d5e5662c884": "Application.ReadWrite.OwnedBy",
-    "8e8e4742-1d95-4f68-9d56-6ee75648c72a": "DelegatedPermissionGrant.ReadWrite.All",
-    "246dd0d5-5bd0-4def-940b-0421030a5b68": "Policy.Read.All",
-};
+const GRAPH_ROLES: Readonly<Record<string, string>> = Object.fromEntries([
+    { value: "Mail.Read", id: "810c84a8-4a9e-49e6-bf7d-12d183f40d01" },
+    { value: "Application.Read.All", id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30" },
+    APPLICATION_READWRITE_ALL, APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, POLICY_READ_ALL,
+].map((role) => [role.id, role.value]));
 
 /** The name of a Microsoft Graph permission: the tenant's live name if read, else the table's; undefined if neither knows it. */
 export function graphPermissionName(type: string, id: string, live?: PermissionNames): string | undefined {

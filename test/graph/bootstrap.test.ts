@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bootstrapDeployer } from "../../src/operations/bootstrap/bootstrap-deployer";
+import { deployerUniqueName, parseBootstrapArguments } from "../../src/operations/bootstrap/deployer-permissions";
 import {
-    APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, deployerUniqueName, parseBootstrapArguments, POLICY_READ_ALL,
-} from "../../src/operations/bootstrap/deployer-permissions";
+    APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, POLICY_READ_ALL,
+} from "../../src/microsoft/permission-names";
 import { readAppManagementPolicies } from "../../src/microsoft/app-management-policy";
 import { runScript } from "./emulator/child-process";
 import { emulatorGraphClient } from "./emulator/clients";

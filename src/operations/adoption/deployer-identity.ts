@@ -6,11 +6,9 @@
  */
 import type { GraphClient } from "../../microsoft/graph-client";
 import { readServicePrincipalByAppId } from "../../microsoft/directory-reader";
+import { APPLICATION_READWRITE_ALL } from "../../microsoft/permission-names";
 import { MicrosoftServiceError } from "../../microsoft/service-error";
 import { isGuid, MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
-
-/** Graph application permission that allows changing every application in the tenant (its published app role ID). */
-const APPLICATION_READ_WRITE_ALL = { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", name: "Application.ReadWrite.All" } as const;
 
 /** Directory roles (template IDs) whose holders may change every application registration. */
 const APPLICATION_ADMIN_ROLES: Readonly<Record<string, string>> = {
@@ -122,8 +120,8 @@ async function readSignedInApplication(graph: GraphClient, clientId: string | un
             servicePrincipalIdOf(graph, MICROSOFT_GRAPH_APP_ID, "find Microsoft Graph's service principal"),
         ]);
         const holds = graphPrincipal !== undefined && assignments.some((a) =>
-            a.appRoleId === APPLICATION_READ_WRITE_ALL.id && a.resourceId?.toLowerCase() === graphPrincipal);
-        return { objectId, kind: "application", updatesAnyApplication: holds ? APPLICATION_READ_WRITE_ALL.name : undefined };
+            a.appRoleId === APPLICATION_READWRITE_ALL.id && a.resourceId?.toLowerCase() === graphPrincipal);
+        return { objectId, kind: "application", updatesAnyApplication: holds ? APPLICATION_READWRITE_ALL.value : undefined };
     } catch (err) {
         if (!graphRefused(err, 403)) {
             throw err;

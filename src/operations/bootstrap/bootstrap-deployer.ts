@@ -6,9 +6,9 @@
 import { MICROSOFT_GRAPH_APP_ID } from "../../registration/graph-identifiers";
 import type { GraphClient } from "../../microsoft/graph-client";
 import { readServicePrincipalByAppId } from "../../microsoft/directory-reader";
+import { DELEGATED_PERMISSION_GRANT_READWRITE_ALL, POLICY_READ_ALL } from "../../microsoft/permission-names";
 import {
-    deployerUniqueName, federatedCredentialFor, requiredGraphAppRoles, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, POLICY_READ_ALL,
-    type BootstrapArguments, type FederatedCredentialSpec,
+    deployerUniqueName, federatedCredentialFor, requiredGraphAppRoles, type BootstrapArguments, type FederatedCredentialSpec,
 } from "./deployer-permissions";
 
 type StepAction = "created" | "updated" | "unchanged" | "granted";

@@ -15,22 +15,15 @@
  *   audience). Graph names it the least privileged permission for both policy reads; it reads every policy
  *   of the tenant (conditional access included) and changes none. Without it the doctor says it could not read them.
  * - Not granted: Application.ReadWrite.All / Directory.*, which would let CI change every application.
- * The IDs are Microsoft Graph's published app role IDs; the bootstrap also checks them against Graph's
- * service principal in the tenant before assigning.
+ * The IDs are Microsoft Graph's published app role IDs (src/microsoft/permission-names.ts); the bootstrap
+ * also checks them against Graph's service principal in the tenant before assigning.
  */
 import { parseCommandLine, UsageError } from "../command-line";
+import {
+    APPLICATION_READWRITE_OWNEDBY, DELEGATED_PERMISSION_GRANT_READWRITE_ALL, POLICY_READ_ALL, type GraphAppRole,
+} from "../../microsoft/permission-names";
 import { isGuid } from "../../registration/graph-identifiers";
 import { quoteForeign } from "../../redaction";
-
-interface GraphAppRole {
-    readonly value: string;
-    readonly id: string;
-}
-
-export const APPLICATION_READWRITE_OWNEDBY: GraphAppRole = { value: "Application.ReadWrite.OwnedBy", id: "18a4783c-866b-4cc7-a460-3d5e5662c884" };
-export const DELEGATED_PERMISSION_GRANT_READWRITE_ALL: GraphAppRole = { value: "DelegatedPermissionGrant.ReadWrite.All", id: "8e8e4742-1d95-4f68-9d56-6ee75648c72a" };
-
-export const POLICY_READ_ALL: GraphAppRole = { value: "Policy.Read.All", id: "246dd0d5-5bd0-4def-940b-0421030a5b68" };
 
 export function requiredGraphAppRoles(adminConsent: boolean, readPolicies = false): GraphAppRole[] {
     return [
